@@ -1,0 +1,14 @@
+"""Fixtures shared by every test: a fixed cast of people, in the house style."""
+
+import pytest
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser("alice", "alice@example.org", "password")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

@@ -1,0 +1,21 @@
+# Sourced by run_development.sh and run_tests.sh: creates .venv (or $VENV) when missing and
+# installs requirements/development.txt whenever it changed since the last install.
+set -euo pipefail
+
+VENV="${VENV:-.venv}"
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "Creating virtualenv in $VENV with $PYTHON" >&2
+    "$PYTHON" -m venv "$VENV"
+fi
+
+stamp="$VENV/.requirements.sha256"
+wanted=$(cat requirements/*.txt | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    echo "Installing requirements/development.txt into $VENV" >&2
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements/development.txt
+    echo "$wanted" > "$stamp"
+fi
+
+export PATH="$PWD/$VENV/bin:$PATH"

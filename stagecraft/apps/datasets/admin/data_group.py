@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.db.models import Count
+from reversion_compare.admin import CompareVersionAdmin
+
+from ..models import DataGroup
+from .inlines import ReadOnlyDataSetInline
+
+
+@admin.register(DataGroup)
+class DataGroupAdmin(CompareVersionAdmin):
+    list_display = ("name", "data_set_count")
+    search_fields = ("name",)
+    inlines = [ReadOnlyDataSetInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # One annotated query instead of a count per row.
+        return super().get_queryset(request).annotate(data_set_count=Count("data_sets"))
+
+    @admin.display(description="Number of data sets", ordering="data_set_count")
+    def data_set_count(self, obj: DataGroup) -> int:
+        return obj.data_set_count

@@ -1,0 +1,56 @@
+"""Realistic demo configuration for a local run: a few services, the shipped data types, a dozen data sets."""
+
+import reversion
+from django.db import transaction
+
+from .models import DataGroup, DataSet, DataType
+from .schema import shipped_data_type_schemas
+
+DEMO_GROUPS = ["carers-allowance", "lasting-power-of-attorney", "vehicle-licensing", "prison-visits"]
+
+# (group, type, overrides)
+DEMO_DATA_SETS = [
+    ("carers-allowance", "transactions-by-channel", {"auto_ids": "_timestamp,channel", "published": True}),
+    ("carers-allowance", "customer-satisfaction", {"max_age_expected": 1300000, "published": True}),
+    ("carers-allowance", "realtime", {"realtime": True, "capped_size": 4194304, "max_age_expected": 360}),
+    ("carers-allowance", "monitoring", {"max_age_expected": 9000}),
+    ("lasting-power-of-attorney", "transactions-by-channel", {"auto_ids": "_timestamp,channel"}),
+    ("lasting-power-of-attorney", "customer-satisfaction", {"published": True}),
+    (
+        "lasting-power-of-attorney",
+        "realtime",
+        {"realtime": True, "capped_size": 4194304, "max_age_expected": 360},
+    ),
+    ("vehicle-licensing", "transactions-by-channel", {"published": True, "raw_queries_allowed": False}),
+    ("vehicle-licensing", "customer-satisfaction", {"max_age_expected": 5200000}),
+    ("vehicle-licensing", "monitoring", {"max_age_expected": 9000, "published": True}),
+    ("prison-visits", "transactions-by-channel", {"upload_format": "csv"}),
+    ("prison-visits", "customer-satisfaction", {"upload_format": "excel", "max_age_expected": None}),
+]
+
+
+def demo_token(group: str, type_: str) -> str:
+    """Predictable tokens so the README's curl examples work against the demo data."""
+    return f"demo-{group}-{type_}-token"
+
+
+def load_demo_data() -> int:
+    """Create whatever demo rows are missing, in one revision. Returns how many data sets it made."""
+    created = 0
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment("Loaded demo data.")
+        for name, schema in shipped_data_type_schemas().items():
+            DataType.objects.get_or_create(name=name, defaults={"schema": schema})
+        groups = {name: DataGroup.objects.get_or_create(name=name)[0] for name in DEMO_GROUPS}
+        types = {t.name: t for t in DataType.objects.all()}
+        for group, type_, overrides in DEMO_DATA_SETS:
+            if DataSet.objects.filter(data_group=groups[group], data_type=types[type_]).exists():
+                continue
+            DataSet.objects.create(
+                data_group=groups[group],
+                data_type=types[type_],
+                bearer_token=demo_token(group, type_),
+                **overrides,
+            )
+            created += 1
+    return created

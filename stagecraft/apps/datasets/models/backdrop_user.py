@@ -1,0 +1,27 @@
+import reversion
+from django.db import models
+
+from .data_set import DataSet
+
+
+@reversion.register()
+class BackdropUser(models.Model):
+    """A person who may upload to some data sets (the original's BackdropUser)."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    data_sets = models.ManyToManyField(
+        DataSet,
+        blank=True,
+        related_name="users",
+        help_text="The data sets this person may upload to and read.",
+    )
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = "Backdrop user"
+
+    def __str__(self) -> str:
+        return self.email
+
+    def to_dict(self) -> dict:
+        return {"email": self.email, "data_sets": [d.name for d in self.data_sets.all()]}

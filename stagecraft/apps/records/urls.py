@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from .views import dispatch
+
+urlpatterns = [
+    path("data/<str:data_group>/<str:data_type>", dispatch.records_by_group_and_type),
+    # The deprecated by-name routes only match names that pass the record key rule and do not
+    # start with "_" (backdrop-api.md §1.1); keep this pattern last among the records routes.
+    re_path(r"^(?P<name>[A-Za-z][A-Za-z0-9_]+)$", dispatch.records_by_name),
+]

@@ -1,0 +1,25 @@
+"""One URL, two halves: reads (GET, OPTIONS) go to the read API, writes to the write API."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from . import read, write
+
+
+@csrf_exempt
+def records_by_group_and_type(request: HttpRequest, data_group: str, data_type: str) -> HttpResponse:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return read.read_by_group_and_type(request, data_group, data_type)
+    if request.method in ("POST", "PUT"):
+        return write.write_by_group_and_type(request, data_group, data_type)
+    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)
+
+
+@csrf_exempt
+def records_by_name(request: HttpRequest, name: str) -> HttpResponse:
+    """The deprecated routes that address a data set by its name."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return read.read_by_name(request, name)
+    if request.method == "POST":
+        return write.write_by_name(request, name)
+    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)

@@ -1,0 +1,1 @@
+"""Settings package: pick one with DJANGO_SETTINGS_MODULE (development, production, test)."""

@@ -1,0 +1,7 @@
+"""Local development: SQLite by default, debug on, a fixed insecure key unless one is given."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+DEBUG = True
+SECRET_KEY = env_str("SECRET_KEY", "development-only-insecure-key-do-not-use-in-production")
