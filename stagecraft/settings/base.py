@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "reversion_compare",
     "stagecraft.apps.datasets",
     "stagecraft.apps.records",
+    "stockandflow",
+    "stagecraft.apps.metrics",
 ]
 
 MIDDLEWARE = [

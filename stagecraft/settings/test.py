@@ -9,3 +9,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Small models for stockandflow's own tests; never installed outside the test settings.
+INSTALLED_APPS = [*INSTALLED_APPS, "stockandflow.tests.testapp"]  # noqa: F405
