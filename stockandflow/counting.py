@@ -31,7 +31,9 @@ class CountResult:
     facets: dict[str, dict[Any, int]] = field(default_factory=dict)  # facet slug -> value -> count
 
 
-def count_jobs(base: QuerySet, jobs: list[CountJob], facet_values: dict | None = None) -> dict[str, CountResult]:
+def count_jobs(
+    base: QuerySet, jobs: list[CountJob], facet_values: dict | None = None
+) -> dict[str, CountResult]:
     """Count every job on `base` in one query (plus one per queryset-valued facet not yet in
     `facet_values`, a cache shared by the callers of one counting run)."""
     facet_values = {} if facet_values is None else facet_values

@@ -33,7 +33,9 @@ def check_freshness(now: datetime) -> CheckSummary:
             for pk, state in current.items()
             if pk not in known
         ]
-        changed = [(known[pk], state) for pk, state in current.items() if pk in known and known[pk].state != state]
+        changed = [
+            (known[pk], state) for pk, state in current.items() if pk in known and known[pk].state != state
+        ]
         subjects = DataSet.objects.in_bulk([row.data_set_id for row, _state in changed])
         for row, state in changed:
             events = record_transitions(

@@ -33,7 +33,9 @@ published = _stock("published", "Published", "Data sets served without a warning
 unpublished = _stock(
     "unpublished", "Unpublished", "Data sets served with a may-change warning.", published=False
 )
-fresh = _stock("fresh", "Fresh", "Written to within their max age expected (or never monitored).", freshness=FRESH)
+fresh = _stock(
+    "fresh", "Fresh", "Written to within their max age expected (or never monitored).", freshness=FRESH
+)
 stale = _stock("stale", "Stale", "Newest record older than their max age expected.", freshness=STALE)
 never_written = _stock("never-written", "Never written", "No record with a timestamp yet.", freshness=NEVER)
 FRESHNESS_STOCKS = {FRESH: fresh, STALE: stale, NEVER: never_written}

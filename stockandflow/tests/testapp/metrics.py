@@ -37,7 +37,10 @@ def states_to_stocks(previous: tuple, current: tuple) -> tuple[tuple, tuple]:
 
 
 tracker = ModelTracker(
-    Lead, ["temperature", "is_active"], states_to_stocks, [arriving, cooling, reheating, leaving, deactivating]
+    Lead,
+    ["temperature", "is_active"],
+    states_to_stocks,
+    [arriving, cooling, reheating, leaving, deactivating],
 )
 
 hot_to_warm = Decay(cooling, hot, warm, "warmed_at", timedelta(days=1), {"temperature": "warm"})
