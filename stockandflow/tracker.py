@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 from .flows import Flow, record_transitions
 
@@ -24,7 +24,8 @@ class ModelTracker:
     the order of `fields_to_track`, and returns (previous_stocks, current_stocks): two tuples of the
     same length, compared element by element, so one model's state can be made of several
     sub-states. A new object comes from None in every element and a deleted one goes to None.
-    A save that changes no tracked field costs no query; one that does costs one INSERT.
+    A save that changes no tracked field costs no query; one that does costs one INSERT (and one
+    SELECT more if tracked fields were deferred when the object was loaded).
     Changes made with QuerySet.update() send no signal and are not seen.
     """
 
@@ -45,25 +46,30 @@ class ModelTracker:
 
     def connect(self) -> "ModelTracker":
         post_init.connect(self._on_init, sender=self.model, weak=False, dispatch_uid=self._uid)
+        pre_save.connect(self._before_save, sender=self.model, weak=False, dispatch_uid=self._uid)
         post_save.connect(self._on_save, sender=self.model, weak=False, dispatch_uid=self._uid)
         post_delete.connect(self._on_delete, sender=self.model, weak=False, dispatch_uid=self._uid)
         return self
 
     def disconnect(self) -> None:
-        for signal in (post_init, post_save, post_delete):
+        for signal in (post_init, pre_save, post_save, post_delete):
             signal.disconnect(sender=self.model, dispatch_uid=self._uid)
 
     def current_values(self, instance: Model) -> tuple:
         return tuple(getattr(instance, attname) for attname in self._attnames)
 
     def previous_values(self, instance: Model) -> tuple:
-        """The values when loaded or last saved; deferred ones are read from the database (one query)."""
+        """The values when loaded or last saved."""
         snapshot = instance.__dict__.get(self._snapshot_attr, {})
-        missing = [a for a in self._attnames if a not in snapshot]
-        if missing and instance.pk is not None:
-            row = self.model._base_manager.filter(pk=instance.pk).values(*missing).first() or {}
-            snapshot = {**snapshot, **row}
         return tuple(snapshot.get(a) for a in self._attnames)
+
+    def _before_save(self, sender, instance: Model, raw: bool = False, **kwargs) -> None:
+        # Fields deferred when the instance was loaded are read now, before the UPDATE overwrites them
+        # (the one query a tracked save may add when fields were deferred).
+        snapshot = instance.__dict__.setdefault(self._snapshot_attr, {})
+        missing = [a for a in self._attnames if a not in snapshot]
+        if missing and not raw and not instance._state.adding and instance.pk is not None:
+            snapshot.update(self.model._base_manager.filter(pk=instance.pk).values(*missing).first() or {})
 
     def _take_snapshot(self, instance: Model) -> None:
         # Deferred fields are left out: reading them here would cost a query per loaded object.

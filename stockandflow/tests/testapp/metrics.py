@@ -17,9 +17,11 @@ active_facet = Facet("active", "Active", "is_active", values=[True, False])
 region_facet = Facet("region", "Region", "region", values=["north", "south"])
 FACETS = [team_facet, active_facet, (region_facet, "profile")]
 
-hot = Stock("hot", "Hot leads", Lead.objects.all(), FACETS, where={"temperature": "hot"})
-warm = Stock("warm", "Warm leads", Lead.objects.all(), FACETS, where={"temperature": "warm"})
-cold = Stock("cold", "Cold leads", Lead.objects.all(), FACETS, where={"temperature": "cold"})
+# One base queryset object shared by the temperature stocks: they are counted in one query.
+LEADS = Lead.objects.all()
+hot = Stock("hot", "Hot leads", LEADS, FACETS, where={"temperature": "hot"})
+warm = Stock("warm", "Warm leads", LEADS, FACETS, where={"temperature": "warm"})
+cold = Stock("cold", "Cold leads", LEADS, FACETS, where={"temperature": "cold"})
 inactive = Stock("inactive", "Inactive leads", Lead.objects.filter(is_active=False), [team_facet])
 BY_TEMPERATURE = {"hot": hot, "warm": warm, "cold": cold}
 
