@@ -42,7 +42,8 @@ def parse_period(request: HttpRequest) -> tuple[datetime, datetime]:
             days = int(request.GET.get("days", "7"))
         except ValueError:
             raise BadPeriod("days must be a whole number.") from None
-        start, end = now - timedelta(days=days), now
+        # Periods are half-open [start, end): end just after now so that what happened now counts.
+        start, end = now - timedelta(days=days), now + timedelta(microseconds=1)
         if days < 1:
             raise BadPeriod("days must be at least 1.")
     if end - start > timedelta(days=MAX_DAYS):
