@@ -152,7 +152,7 @@ class StockAndFlowAdminSite(admin.AdminSite):
                     "name": model._meta.verbose_name_plural,
                     "object_name": model._meta.object_name,
                     "perms": {"add": False, "change": False, "delete": False, "view": True},
-                    "admin_url": reverse("admin:%s_%s_changelist" % info, current_app=self.name),
+                    "admin_url": reverse(f"admin:{info[0]}_{info[1]}_changelist", current_app=self.name),
                     "add_url": None,
                     "view_only": True,
                 }

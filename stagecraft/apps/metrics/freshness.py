@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from stagecraft.apps.datasets.models import DataSet
@@ -42,28 +43,26 @@ class SecondsToDuration(Func):
         return f"({sql} * INTERVAL '1 second')", params
 
 
-def newest_timestamp() -> Subquery:
-    return Subquery(
-        Record.objects.filter(data_set=OuterRef("pk"), timestamp__isnull=False)
-        .order_by("-timestamp")
-        .values("timestamp")[:1],
-        output_field=DateTimeField(),
-    )
-
-
 def with_freshness(queryset: QuerySet, now: datetime | None = None) -> QuerySet:
+    """Annotates `freshness` with one correlated subquery per data set: its newest record (found
+    through the (data_set, timestamp) index) compared with now - max_age_expected; no record gives
+    NULL and so "never". A NULL max_age_expected makes the comparison NULL, which reads as fresh."""
     now = now or timezone.now()
     oldest_fresh = ExpressionWrapper(
-        Value(now, output_field=DateTimeField()) - SecondsToDuration("max_age_expected"),
+        Value(now, output_field=DateTimeField()) - SecondsToDuration(OuterRef("max_age_expected")),
         output_field=DateTimeField(),
     )
-    return queryset.annotate(last_written=newest_timestamp()).annotate(
-        freshness=Case(
-            When(last_written__isnull=True, then=Value(NEVER)),
-            When(max_age_expected__isnull=True, then=Value(FRESH)),
-            When(last_written__lt=oldest_fresh, then=Value(STALE)),
-            default=Value(FRESH),
-            output_field=CharField(),
+    newest_state = (
+        Record.objects.filter(data_set=OuterRef("pk"), timestamp__isnull=False)
+        .order_by("-timestamp")
+        .annotate(
+            state=Case(When(timestamp__lt=oldest_fresh, then=Value(STALE)), default=Value(FRESH)),
+        )
+        .values("state")[:1]
+    )
+    return queryset.annotate(
+        freshness=Coalesce(
+            Subquery(newest_state, output_field=CharField()), Value(NEVER), output_field=CharField()
         )
     )
 

@@ -26,7 +26,9 @@ def write(data_set, at):
 
 
 def flows():
-    return list(DataSetFlowEvent.objects.order_by("pk").values_list("flow", "source", "sink", "subject_label"))
+    return list(
+        DataSetFlowEvent.objects.order_by("pk").values_list("flow", "source", "sink", "subject_label")
+    )
 
 
 @pytest.fixture
