@@ -66,6 +66,7 @@ def facet_filter(facet: Facet, prefix: str) -> type[admin.SimpleListFilter]:
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
     list_display_links = None
+    change_list_template = "stockandflow/admin/change_list.html"
     show_full_result_count = False
     actions = None
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.utils import timezone
 
 from .counting import CountJob, CountResult, count_jobs
@@ -141,6 +141,23 @@ def count_flows(flows: Iterable[Flow], start: datetime, end: datetime) -> dict[s
         jobs = [CountJob(f.slug, {"flow": f.slug}, f.subject_facets()) for f in members]
         results.update(count_jobs(base, jobs, facet_values))
     return results
+
+
+def count_movements(flows: Iterable[Flow], start: datetime, end: datetime) -> dict[tuple[str, Any, Any], int]:
+    """Events in [start, end) per (flow, source, sink): what entered or left each stock through each
+    flow (a flow with several sources feeds more than one stock). One query per event model."""
+    flows = list(flows)
+    counts: dict[tuple[str, Any, Any], int] = {}
+    for model in {flow.event_model for flow in flows}:
+        rows = (
+            model.objects.filter(flow__in=[f.slug for f in flows], timestamp__gte=start, timestamp__lt=end)
+            .order_by()
+            .values_list("flow", "source", "sink")
+            .annotate(n=Count("pk"))
+        )
+        for flow, source, sink, n in rows:
+            counts[(flow, source, sink)] = n
+    return counts
 
 
 def record_flows(flows: Iterable[Flow], start: datetime, end: datetime) -> list[FlowRecord]:

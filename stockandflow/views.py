@@ -11,7 +11,7 @@ from django.utils import timezone
 from . import registry
 from .charts import bar_chart, line_chart
 from .facets import value_label
-from .flows import count_flows
+from .flows import count_flows, count_movements
 from .models import FlowRecord, StockRecord
 from .process import Process
 from .stocks import count_stocks
@@ -72,6 +72,15 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest(str(error))
     stock_counts = count_stocks(process.stocks)
     flow_counts = count_flows(process.flows, start, end)
+    movements = count_movements(process.flows, start, end)
+
+    def moved(flow, source=None, sink=None) -> int:
+        return sum(
+            n
+            for (slug, from_, to), n in movements.items()
+            if slug == flow.slug and (source is None or from_ == source) and (sink is None or to == sink)
+        )
+
     history: dict[str, list] = {s.slug: [] for s in process.stocks}
     for record in StockRecord.objects.filter(
         stock__in=history, timestamp__gte=start, timestamp__lt=end
@@ -87,8 +96,8 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
             "stock": stock,
             "count": stock_counts[stock.slug].total,
             "facets": _facet_rows(stock, stock_counts[stock.slug].facets),
-            "inflows": [(f, flow_counts[f.slug].total) for f in process.inflows(stock)],
-            "outflows": [(f, flow_counts[f.slug].total) for f in process.outflows(stock)],
+            "inflows": [(f, moved(f, sink=stock.slug)) for f in process.inflows(stock)],
+            "outflows": [(f, moved(f, source=stock.slug)) for f in process.outflows(stock)],
             "chart": line_chart(history[stock.slug], f"{stock.name} over time"),
         }
         for stock in process.stocks

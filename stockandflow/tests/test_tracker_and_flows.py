@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from stockandflow.flows import Flow, count_flows, record_flows
+from stockandflow.flows import Flow, count_flows, count_movements, record_flows
 from stockandflow.models import FlowFacetRecord, FlowRecord
 from stockandflow.tests.testapp import metrics
 from stockandflow.tests.testapp.models import Lead, LeadFlowEvent
@@ -102,3 +102,14 @@ def test_it_counts_and_records_flow_events_per_period_and_facet(leads, frozen_no
     ) == {("red", 1), ("blue", 0)}
     record_flows(metrics.process.flows, start, end)  # recording a period again replaces its records
     assert FlowRecord.objects.filter(flow="arriving").count() == 1
+
+
+def test_it_counts_movements_per_source_and_sink(leads, frozen_now):
+    for name in ("ann", "bob"):
+        lead = Lead.objects.get(name=name)
+        lead.temperature = "cold"
+        lead.save()
+    movements = count_movements(metrics.process.flows, frozen_now, frozen_now + timedelta(seconds=1))
+    assert movements[("cooling", "hot", "cold")] == 1
+    assert movements[("cooling", "warm", "cold")] == 1
+    assert movements[("arriving", None, "hot")] == 1

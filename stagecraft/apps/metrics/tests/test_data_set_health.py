@@ -128,6 +128,9 @@ def test_the_health_report_renders_with_numbers(admin_client, data_sets):
     html = response.content.decode()
     assert 'id="stock-unpublished"' in html and '<div class="sf-count">3</div>' in html
     assert "Created 3" in html  # unpublished's inflow this week
+    # The published data set was created published: an inflow of "published" from outside, not an
+    # outflow of "unpublished", though publishing has both as sources.
+    assert "In: Publishing 1." in html and "Out: Publishing 0," in html
     assert "By data group" in html and data_sets["fresh"].data_group.name in html
 
 
