@@ -35,7 +35,9 @@ def _describe(value: object) -> str:
 def _message(field: str, error) -> str:
     custom = error.schema.get("x-error-message") if isinstance(error.schema, dict) else None
     if custom:
-        return f"{field} {custom}; got {_describe(error.instance)}."
+        if error.validator in ("type", "oneOf", "anyOf", "enum"):
+            return f"{field} {custom}; got {_describe(error.instance)}."
+        return f"{field} {custom}; {json.dumps(error.instance)[:80]} is not."
     if error.validator == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected

@@ -80,16 +80,21 @@ def _as_comma_string(value: list[str] | str | None) -> str:
     return value or ""
 
 
-def _build(body: dict, errors: FieldErrors) -> DataSet | None:
-    group = (
-        DataGroup.objects.filter(name=body.get("data_group")).first() if "data_group" not in errors else None
+def _lookup(model, body: dict, field: str, kind: str, errors: FieldErrors):
+    if field in errors:
+        return None
+    found = model.objects.filter(name=body[field]).first()
+    if found is None:
+        errors[field] = [f"No {kind} named {body[field]!r} exists; create it first."]
+    return found
+
+
+def _build(body: dict, errors: FieldErrors) -> DataSet:
+    """An unsaved data set from the body; problems go into `errors`, by field."""
+    data_set = DataSet(
+        data_group=_lookup(DataGroup, body, "data_group", "data group", errors),
+        data_type=_lookup(DataType, body, "data_type", "data type", errors),
     )
-    type_ = DataType.objects.filter(name=body.get("data_type")).first() if "data_type" not in errors else None
-    if group is None and "data_group" not in errors:
-        errors["data_group"] = [f"No data group named {body['data_group']!r} exists; create it first."]
-    if type_ is None and "data_type" not in errors:
-        errors["data_type"] = [f"No data type named {body['data_type']!r} exists; create it first."]
-    data_set = DataSet(data_group=group, data_type=type_)
     for field in _PLAIN_FIELDS:
         if field in body and field not in errors:
             value = body[field]
@@ -100,14 +105,20 @@ def _build(body: dict, errors: FieldErrors) -> DataSet | None:
     for field in _LIST_FIELDS:
         if field in body and field not in errors:
             setattr(data_set, field, _as_comma_string(body[field]))
-    if group and type_ and "name" in body and "name" not in errors:
-        expected = data_set_name(group.name, type_.name)
-        if body["name"] != expected:
-            errors["name"] = [
-                f"name is generated from the data group and data type: it would be {expected!r}, "
-                f"not {body['name']!r}. Leave it out."
-            ]
-    return data_set if group and type_ else None
+    try:
+        data_set.clean_fields(exclude=[*errors, "name", "data_group", "data_type"])
+    except ValidationError as error:
+        merge_validation_error(errors, error)
+    return data_set
+
+
+def _name_problem(body: dict, name: str) -> list[str]:
+    if "name" in body and body["name"] != name:
+        return [
+            f"name is generated from the data group and data type: it would be {name!r}, "
+            f"not {body['name']!r}. Leave it out."
+        ]
+    return []
 
 
 @authorize(CREATE, body=True)
@@ -115,15 +126,13 @@ def create_data_set(request: HttpRequest) -> HttpResponse:
     body = request.json
     errors = check_body(body, "DataSetCreate")
     data_set = _build(body, errors)
-    if data_set is not None:
+    if data_set.data_group_id and data_set.data_type_id:
         name = data_set_name(data_set.data_group.name, data_set.data_type.name)
-        exists = DataSet.objects.filter(data_group=data_set.data_group, data_type=data_set.data_type)
-        if exists.exists() or DataSet.objects.filter(name=name).exists():
+        same_pair = DataSet.objects.filter(data_group=data_set.data_group, data_type=data_set.data_type)
+        if same_pair.exists() or DataSet.objects.filter(name=name).exists():
             return error_response(409, f"A data set named '{name}' already exists.")
-        try:
-            data_set.full_clean(exclude=[*errors, "name"], validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            merge_validation_error(errors, error)
+        if "name" not in errors and _name_problem(body, name):
+            errors["name"] = _name_problem(body, name)
     if errors:
         return invalid("The data set could not be created", errors)
     client = request.api_client
