@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 import pytest
 from django.utils import timezone
@@ -39,3 +40,13 @@ def transactions_data_set(db):
         bearer_token="secret",
         auto_ids="_timestamp,channel",
     )
+
+
+@pytest.fixture
+def records_log(caplog):
+    """The lines logged on "stagecraft.records" (which doesn't propagate to the root logger)."""
+    logger = logging.getLogger("stagecraft.records")
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="stagecraft.records")
+    yield caplog
+    logger.removeHandler(caplog.handler)
