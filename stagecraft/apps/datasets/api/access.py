@@ -16,7 +16,7 @@ def visible_data_sets(client: ApiClient) -> QuerySet[DataSet]:
         return data_sets
     if not client.email:
         return data_sets.none()
-    return data_sets.filter(users__email__iexact=client.email)
+    return data_sets.filter(users__email=client.email)
 
 
 def unknown_parameters(request: HttpRequest, allowed: set[str]) -> HttpResponse | None:

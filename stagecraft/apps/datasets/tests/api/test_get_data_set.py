@@ -81,3 +81,8 @@ def test_it_answers_405_for_other_methods(api, cast, data_set):
     assert response["Allow"] == "GET, HEAD"
     assert response.json()["errors"][0]["status"] == "405"
     assert DataSet.objects.filter(pk=data_set.pk).exists()
+
+
+def test_it_costs_at_most_three_queries(api, cast, data_set, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        assert api.get(URL, cast["assigned"]).status_code == 200
