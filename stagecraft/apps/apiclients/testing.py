@@ -19,7 +19,7 @@ ASSIGNED_EMAIL = "assigned@example.org"
 
 @dataclass
 class Caller:
-    client: ApiClient
+    client: ApiClient | None
     token: str
 
     @property
@@ -50,6 +50,7 @@ def cast(make_caller) -> dict[str, Caller]:
         "user": make_caller("user-client", [USER]),
         "create": make_caller("create-client", [CREATE]),
         "revoked": make_caller("revoked-client", [ADMIN], is_active=False),
+        "unknown": Caller(client=None, token="a-token-nobody-was-given"),
     }
 
 

@@ -153,9 +153,17 @@ def test_it_answers_413_for_a_body_over_one_mebibyte(api, cast):
 
 @pytest.mark.parametrize(
     "who, status",
-    [(None, 401), ("revoked", 401), ("unassigned", 403), ("assigned", 403), ("admin", 201), ("user", 403),
-     ("create", 201)],
-)  # fmt: skip
+    [
+        (None, 401),
+        ("unknown", 401),
+        ("revoked", 401),
+        ("unassigned", 403),
+        ("assigned", 403),
+        ("admin", 201),
+        ("user", 403),
+        ("create", 201),
+    ],
+)
 def test_its_permission_matrix(api, cast, who, status):
     assert api.post("/data-sets", BODY, cast[who] if who else None).status_code == status
     assert DataSet.objects.count() == (1 if status == 201 else 0)

@@ -51,15 +51,24 @@ def test_it_answers_409_for_an_existing_group(api, cast):
     "body, detail",
     [
         ({}, "name is required."),
-        ({"name": 12}, "name must be 1 to 50 lower-case letters, digits and hyphens (for example "
-                       "carers-allowance); got a number."),
-        ({"name": "Bad Name"}, "name must be 1 to 50 lower-case letters, digits and hyphens (for example "
-                               'carers-allowance); "Bad Name" is not.'),
-        ({"name": "a" * 51}, "name must be 1 to 50 lower-case letters, digits and hyphens (for example "
-                             f'carers-allowance); "{"a" * 51}" is not.'),
+        (
+            {"name": 12},
+            "name must be 1 to 50 lower-case letters, digits and hyphens (for example "
+            "carers-allowance); got a number.",
+        ),
+        (
+            {"name": "Bad Name"},
+            "name must be 1 to 50 lower-case letters, digits and hyphens (for example "
+            'carers-allowance); "Bad Name" is not.',
+        ),
+        (
+            {"name": "a" * 51},
+            "name must be 1 to 50 lower-case letters, digits and hyphens (for example "
+            f'carers-allowance); "{"a" * 51}" is not.',
+        ),
         ({"name": "ok", "colour": "red"}, "Unknown field 'colour'. The fields are: name."),
     ],
-)  # fmt: skip
+)
 def test_it_rejects_bad_input(api, cast, body, detail):
     response = api.post("/data-groups", body, cast["create"])
     assert response.status_code == 400
@@ -69,9 +78,17 @@ def test_it_rejects_bad_input(api, cast, body, detail):
 
 @pytest.mark.parametrize(
     "who, get_status, post_status",
-    [(None, 401, 401), ("revoked", 401, 401), ("unassigned", 200, 403), ("assigned", 200, 403),
-     ("admin", 200, 201), ("user", 403, 403), ("create", 403, 201)],
-)  # fmt: skip
+    [
+        (None, 401, 401),
+        ("unknown", 401, 401),
+        ("revoked", 401, 401),
+        ("unassigned", 200, 403),
+        ("assigned", 200, 403),
+        ("admin", 200, 201),
+        ("user", 403, 403),
+        ("create", 403, 201),
+    ],
+)
 def test_its_permission_matrix(api, cast, who, get_status, post_status):
     caller = cast[who] if who else None
     assert api.get("/data-groups", caller).status_code == get_status

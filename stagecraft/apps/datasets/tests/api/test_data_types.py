@@ -63,7 +63,7 @@ def test_it_answers_409_for_an_existing_type(api, cast):
         ({"name": "Visits"}, "name must be 1 to 50 lower-case letters, digits and hyphens"),
         ({"name": "visits", "extra": 1}, "Unknown field 'extra'. The fields are: name, description, schema."),
     ],
-)  # fmt: skip
+)
 def test_it_rejects_bad_input(api, cast, body, detail):
     response = api.post("/data-types", body, cast["create"])
     assert response.status_code == 400
@@ -73,9 +73,17 @@ def test_it_rejects_bad_input(api, cast, body, detail):
 
 @pytest.mark.parametrize(
     "who, get_status, post_status",
-    [(None, 401, 401), ("revoked", 401, 401), ("unassigned", 200, 403), ("assigned", 200, 403),
-     ("admin", 200, 201), ("user", 403, 403), ("create", 403, 201)],
-)  # fmt: skip
+    [
+        (None, 401, 401),
+        ("unknown", 401, 401),
+        ("revoked", 401, 401),
+        ("unassigned", 200, 403),
+        ("assigned", 200, 403),
+        ("admin", 200, 201),
+        ("user", 403, 403),
+        ("create", 403, 201),
+    ],
+)
 def test_its_permission_matrix(api, cast, who, get_status, post_status):
     caller = cast[who] if who else None
     assert api.get("/data-types", caller).status_code == get_status

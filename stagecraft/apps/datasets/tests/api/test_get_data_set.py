@@ -47,6 +47,7 @@ def test_it_answers_404_in_the_error_shape(api, cast, data_set):
     "who, status",
     [
         (None, 401),
+        ("unknown", 401),
         ("revoked", 401),
         ("unassigned", 404),
         ("assigned", 200),

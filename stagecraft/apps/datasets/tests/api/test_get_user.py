@@ -30,8 +30,16 @@ def test_it_answers_404_for_an_unknown_person(api, cast, person):
 
 @pytest.mark.parametrize(
     "who, status",
-    [(None, 401), ("revoked", 401), ("unassigned", 403), ("assigned", 403), ("admin", 200), ("user", 200),
-     ("create", 403)],
-)  # fmt: skip
+    [
+        (None, 401),
+        ("unknown", 401),
+        ("revoked", 401),
+        ("unassigned", 403),
+        ("assigned", 403),
+        ("admin", 200),
+        ("user", 200),
+        ("create", 403),
+    ],
+)
 def test_its_permission_matrix(api, cast, person, who, status):
     assert api.get(URL, cast[who] if who else None).status_code == status

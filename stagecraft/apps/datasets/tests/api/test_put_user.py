@@ -86,9 +86,17 @@ def test_it_rejects_malformed_json(api, cast):
 
 @pytest.mark.parametrize(
     "who, status",
-    [(None, 401), ("revoked", 401), ("unassigned", 403), ("assigned", 403), ("admin", 201), ("user", 403),
-     ("create", 403)],
-)  # fmt: skip
+    [
+        (None, 401),
+        ("unknown", 401),
+        ("revoked", 401),
+        ("unassigned", 403),
+        ("assigned", 403),
+        ("admin", 201),
+        ("user", 403),
+        ("create", 403),
+    ],
+)
 def test_its_permission_matrix(api, cast, data_sets, who, status):
     assert api.put(URL, {"data_sets": []}, cast[who] if who else None).status_code == status
     assert BackdropUser.objects.filter(email="person@example.org").exists() is (status == 201)
