@@ -77,3 +77,22 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 def handler500(request: HttpRequest) -> HttpResponse:
     return error_response(500, "Something went wrong on our side; it has been logged.")
+
+
+class DebugJsonNotFoundMiddleware:
+    """With DEBUG on, Django answers unknown routes with its HTML debug page, not handler404. Used in
+    development settings so `curl` against ./run_development.sh sees the same JSON as production;
+    the admin and static files keep Django's pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith(("/admin/", "/static/"))
+        ):
+            return handler404(request)
+        return response
