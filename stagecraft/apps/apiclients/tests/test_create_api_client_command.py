@@ -27,6 +27,21 @@ def test_it_creates_a_client_and_prints_its_token_once():
     assert "shown only once" in output
 
 
+def test_it_warns_when_nobody_has_the_email():
+    err = StringIO()
+    call_command(
+        "create_api_client",
+        "ga",
+        "--permission",
+        "signin",
+        "--email",
+        "x@example.org",
+        stdout=StringIO(),
+        stderr=err,
+    )
+    assert "no Backdrop user has the email x@example.org" in err.getvalue()
+
+
 def test_it_refuses_an_existing_name():
     run("backdrop", "--permission", "admin")
     with pytest.raises(CommandError, match="already exists"):

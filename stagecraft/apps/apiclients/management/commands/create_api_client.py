@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from stagecraft.apps.datasets.models import BackdropUser
+
 from ...clients import create_client, replace_token
 from ...models import PERMISSIONS, ApiClient
 
@@ -58,3 +60,12 @@ class Command(BaseCommand):
             "Its token (shown only once; store it now):"
         )
         self.stdout.write(token)
+        if (
+            client.email
+            and not client.is_admin
+            and not BackdropUser.objects.filter(email=client.email).exists()
+        ):
+            self.stderr.write(
+                f"Note: no Backdrop user has the email {client.email}, so this client sees no data sets "
+                "until some are assigned (admin, or PUT /users/<email>)."
+            )
