@@ -61,7 +61,7 @@ def versions_of(obj: Model) -> list[Version]:
 def assert_one_revision(log: RevisionLog, user, comment: str, objects: list[Model]) -> Revision:
     revision = log.only
     assert revision.user == user
-    assert revision.comment == comment
+    assert revision.comment == comment, revision.comment
     versioned = {(v.content_type.model_class(), v.object_id) for v in revision.version_set.all()}
     assert versioned == {(type(o), str(o.pk)) for o in objects}
     return revision
