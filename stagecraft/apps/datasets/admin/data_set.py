@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
+from stagecraft.apps.records.admin import DataSetRecordsAdminMixin
+
 from ..models import DataSet
 
 # Frozen once the data set exists: its records are stored under this identity.
@@ -67,7 +69,7 @@ class DataSetForm(forms.ModelForm):
 
 
 @admin.register(DataSet)
-class DataSetAdmin(CompareVersionAdmin):
+class DataSetAdmin(DataSetRecordsAdminMixin, CompareVersionAdmin):
     form = DataSetForm
     list_display = (
         "name",
