@@ -12,3 +12,6 @@ STORAGES = {
 
 # Small models for stockandflow's own tests; never installed outside the test settings.
 INSTALLED_APPS = [*INSTALLED_APPS, "stockandflow.tests.testapp"]  # noqa: F405
+
+# Serve static files from the apps' folders as in development, so tests need no collectstatic.
+WHITENOISE_AUTOREFRESH = True
