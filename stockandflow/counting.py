@@ -91,9 +91,13 @@ def _grouped_counts(
     ordered_sets = [[c for c in columns if c in g] for g in grouping_sets]
     if connection.vendor == "postgresql":
         sets = ", ".join("(" + ", ".join(g) + ")" for g in ordered_sets)
+        # MATERIALIZED: inlined, the planner's guesses for the members' columns (a correlated subquery,
+        # say) make it sort for several grouping sets, spilling to disk; over the materialized rows it
+        # hashes them all in one pass, as fast as the same GROUPING SETS query written by hand.
         sql = (
+            f"WITH sf_members AS MATERIALIZED ({inner_sql}) "
             f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) "
-            f"FROM ({inner_sql}) AS sf_members GROUP BY GROUPING SETS ({sets})"
+            f"FROM sf_members GROUP BY GROUPING SETS ({sets})"
         )
     else:
         branches = []
