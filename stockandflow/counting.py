@@ -35,7 +35,7 @@ def count_jobs(
     base: QuerySet, jobs: list[CountJob], facet_values: dict | None = None
 ) -> dict[str, CountResult]:
     """Count every job on `base` in one query (plus one per queryset-valued facet not yet in
-    `facet_values`, a cache shared by the callers of one counting run)."""
+    `facet_values`, a cache {Facet: values} shared by the callers of one counting run)."""
     facet_values = {} if facet_values is None else facet_values
     aliases: dict[str, str] = {}
 
@@ -70,9 +70,9 @@ def count_jobs(
             found: dict[Any, int] = {}
             for values, n in matching(frozenset({*where, facet_alias})):
                 found[values[facet_alias]] = found.get(values[facet_alias], 0) + n
-            if facet.slug not in facet_values:
-                facet_values[facet.slug] = facet.get_values()
-            declared = facet_values[facet.slug]
+            if facet not in facet_values:  # keyed by the Facet object: slugs need not be unique
+                facet_values[facet] = facet.get_values()
+            declared = facet_values[facet]
             result.facets[facet.slug] = found if declared is None else {v: found.get(v, 0) for v in declared}
         results[job.key] = result
     return results
