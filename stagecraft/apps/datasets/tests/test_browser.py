@@ -4,7 +4,6 @@ Playwright for Python drives Debian's Chromium (/usr/bin/chromium, which ./run_t
 with apt-get where it can). Without it the test is skipped, saying why.
 """
 
-import os
 import re
 from pathlib import Path
 
