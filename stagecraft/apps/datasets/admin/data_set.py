@@ -9,6 +9,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..models import DataGroup, DataSet, DataType
+from .filters import NamedRelationFilter
 
 # Frozen once the data set exists: its records are stored under this identity.
 FROZEN_ON_CHANGE = ("name", "data_group", "data_type", "capped_size")
@@ -106,7 +107,14 @@ class DataSetAdmin(CompareVersionAdmin):
         "modified",
         "published",
     )
-    list_filter = ("data_group", "data_type", "published", "realtime")
+    list_filter = (
+        ("data_group", NamedRelationFilter),
+        ("data_type", NamedRelationFilter),
+        "published",
+        "realtime",
+    )
+    # Facet counts would add a full-table aggregate per filter (one COUNT per group) to every page.
+    show_facets = admin.ShowFacets.NEVER
     list_select_related = ("data_group", "data_type")
     search_fields = ("name",)
     show_full_result_count = False
@@ -120,6 +128,12 @@ class DataSetAdmin(CompareVersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return FROZEN_ON_CHANGE if obj is not None else ("name",)
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # The name boxes of NamedRelationFilter, which Django can't know from list_filter.
+        if lookup in ("data_group__name", "data_type__name"):
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     def recover_view(self, request, version_id, extra_context=None):
         problem = recover_problem(version_id)
