@@ -209,3 +209,17 @@ def test_the_bulk_delete_action_refuses_groups_in_use_naming_their_data_sets(adm
     assert "would require deleting the following protected related objects" in body
     assert "busy_t_one" in body
     assert set(DataGroup.objects.values_list("name", flat=True)) == {"busy", "idle"}
+
+
+def test_the_change_page_lists_inline_data_sets_in_a_fixed_number_of_queries(
+    admin_client, django_assert_num_queries, django_assert_max_num_queries
+):
+    group = DataGroupFactory(name="big")
+    DataSetFactory(data_group=group, data_type=DataTypeFactory(name="t-0"))
+    with django_assert_max_num_queries(20) as few:
+        admin_client.get(change_url(group))
+    for n in range(1, 30):
+        DataSetFactory(data_group=group, data_type=DataTypeFactory(name=f"t-{n}"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = admin_client.get(change_url(group))
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 30
