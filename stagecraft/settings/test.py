@@ -9,5 +9,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Serve static files from the apps' folders as in development, so tests need no collectstatic.
-WHITENOISE_AUTOREFRESH = True
+# Tests never run collectstatic: without this WhiteNoise warns on every request that the
+# directory is missing.
+STATIC_ROOT = None
