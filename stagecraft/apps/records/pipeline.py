@@ -19,6 +19,7 @@ admin upload, schema migrations) share it.
 
 import base64
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -209,13 +210,14 @@ def isoformat(value: datetime.datetime) -> str:
 
 
 def _finish(record: dict) -> dict:
-    timestamp = record.get("_timestamp")
-    if timestamp is not None:
-        record.update(period_starts(timestamp))
-    return {
-        key: isoformat(value) if isinstance(value, datetime.datetime) else value
-        for key, value in record.items()
-    }
+    # Every datetime here is already in UTC (datetime.UTC), so isoformat() gives "+00:00".
+    if "_timestamp" in record:
+        for field, value in period_starts(record["_timestamp"]).items():
+            record[field] = value.isoformat()
+    for field in TIME_FIELDS:
+        if field in record:
+            record[field] = record[field].isoformat()
+    return record
 
 
 # -- record rules (§1.5) ---------------------------------------------------------------------
@@ -224,10 +226,9 @@ def _finish(record: dict) -> dict:
 def validate_record(record: dict) -> str | None:
     """The first rule the record breaks, or None."""
     for key, value in record.items():
-        if not isinstance(key, str) or not KEY_PATTERN.match(key.lower()):
-            return f"{key} is not a valid key"
-        if key.startswith("_") and key not in INTERNAL_FIELDS:
-            return f"{key} is not a recognised internal field"
+        key_error = _key_error(key)
+        if key_error:
+            return key_error
         if key in TIME_FIELDS and isinstance(value, datetime.datetime):
             continue
         if not _valid_value(value):
@@ -241,6 +242,16 @@ def validate_record(record: dict) -> str | None:
             return f'_id "{py2_str(record_id)}" is not a valid id'
         if len(record_id.encode("utf-8")) > MAX_ID_LENGTH:
             return f'_id "{record_id[:40]}..." is longer than {MAX_ID_LENGTH} bytes'
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_error(key: str) -> str | None:
+    """The key rule and the internal-field rule; cached, as a batch repeats the same few keys."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key.lower()):
+        return f"{key} is not a valid key"
+    if key.startswith("_") and key not in INTERNAL_FIELDS:
+        return f"{key} is not a recognised internal field"
     return None
 
 
