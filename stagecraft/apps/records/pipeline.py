@@ -209,11 +209,25 @@ def isoformat(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).isoformat()
 
 
+def period_start_texts(timestamp: datetime.datetime) -> dict[str, str]:
+    """period_starts() as ISO text, cut from the timestamp's own text (this runs for every record)."""
+    text = timestamp.isoformat()  # YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00
+    midnight = "T00:00:00+00:00"
+    week = timestamp.date() - datetime.timedelta(days=timestamp.weekday())
+    return {
+        "_hour_start_at": text[:13] + ":00:00+00:00",
+        "_day_start_at": text[:10] + midnight,
+        "_week_start_at": week.isoformat() + midnight,
+        "_month_start_at": text[:7] + "-01" + midnight,
+        "_quarter_start_at": f"{text[:4]}-{(timestamp.month - 1) // 3 * 3 + 1:02}-01{midnight}",
+        "_year_start_at": text[:4] + "-01-01" + midnight,
+    }
+
+
 def _finish(record: dict) -> dict:
-    # Every datetime here is already in UTC (datetime.UTC), so isoformat() gives "+00:00".
     if "_timestamp" in record:
-        for field, value in period_starts(record["_timestamp"]).items():
-            record[field] = value.isoformat()
+        record.update(period_start_texts(record["_timestamp"]))
+    # Every datetime here is already in UTC (datetime.UTC), so isoformat() gives "+00:00".
     for field in TIME_FIELDS:
         if field in record:
             record[field] = record[field].isoformat()
