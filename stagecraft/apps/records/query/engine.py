@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.db import DataError, connections, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Trunc
@@ -19,7 +20,7 @@ from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.records.models import Record
 
 from .params import Query
-from .sql import JsonNotNumber, JsonNumber, JsonPresent, JsonStartsWith, JsonValue
+from .sql import JsonCastNumber, JsonNotNumber, JsonNumber, JsonStartsWith, JsonValue
 
 
 @dataclass
@@ -93,23 +94,25 @@ def raw_documents(data_set: DataSet, query: Query) -> Iterator[dict]:
 
 def _grouped(data_set: DataSet, query: Query) -> tuple[QuerySet, list[str]]:
     records = filtered_records(data_set, query)
-    keys: dict = {}
-    for index, name in enumerate(query.group_by):
-        # Records where a group field is missing or null are left out (§2.5.3).
-        records = records.filter(JsonPresent(name))
-        keys[f"group_{index}"] = JsonValue(name)
+    # Records where a group field is missing or null are left out (§2.5.3): they fall into a
+    # group whose value is None, dropped by aggregate_rows. Cheaper than filtering every row.
+    keys: dict = {f"group_{index}": JsonValue(name) for index, name in enumerate(query.group_by)}
     if query.period:
         records = records.filter(timestamp__isnull=False)
         keys["bucket"] = Trunc("timestamp", query.period.name, tzinfo=UTC)
     return records.annotate(**keys), list(keys)
 
 
-def _aggregates(query: Query) -> dict:
-    aggregates: dict = {"n_records": Count("id")}
+def _aggregates(query: Query, careful: bool) -> dict:
+    """What to compute per group. Not `careful`: sums use PostgreSQL's numeric cast, which fails
+    (DataError) unless every value is a number; careful: booleans count 0/1, others are counted."""
+    aggregates: dict = {"n_records": Count("*")}
     for index, item in enumerate(query.collect):
-        if item.reducer in ("sum", "mean"):
+        if item.reducer in ("sum", "mean") and careful:
             aggregates[f"total_{index}"] = Sum(JsonNumber(item.field))
             aggregates[f"bad_{index}"] = Count(JsonNotNumber(item.field))
+        elif item.reducer in ("sum", "mean"):
+            aggregates[f"total_{index}"] = Sum(JsonCastNumber(item.field))
         if item.reducer in ("count", "mean"):
             aggregates[f"present_{index}"] = Count(JsonValue(item.field))
     return aggregates
@@ -122,7 +125,7 @@ def _row_key(row: dict, names: list[str]) -> str:
 def aggregate_rows(data_set: DataSet, query: Query) -> list[AggregateRow]:
     """One row per group and bucket, with `_count` and what each collect needs."""
     grouped, names = _grouped(data_set, query)
-    rows = list(grouped.values(*names).annotate(**_aggregates(query)).order_by())
+    rows = _aggregate(grouped, names, query)
     sets = {
         index: _set_values(grouped, names, item.field)
         for index, item in enumerate(query.collect)
@@ -131,6 +134,8 @@ def aggregate_rows(data_set: DataSet, query: Query) -> list[AggregateRow]:
     group_names = [name for name in names if name != "bucket"]
     result = []
     for row in rows:
+        if any(row[name] is None for name in group_names):
+            continue
         key = _row_key(row, names)
         stats = [
             Stat(
@@ -150,6 +155,17 @@ def aggregate_rows(data_set: DataSet, query: Query) -> list[AggregateRow]:
             )
         )
     return result
+
+
+def _aggregate(grouped: QuerySet, names: list[str], query: Query) -> list[dict]:
+    sums = any(item.reducer in ("sum", "mean") for item in query.collect)
+    if sums and connections[grouped.db].vendor == "postgresql":
+        try:
+            with transaction.atomic(using=grouped.db):
+                return list(grouped.values(*names).annotate(**_aggregates(query, careful=False)).order_by())
+        except DataError:
+            pass  # some value is not a number: the careful query says which reducer fails
+    return list(grouped.values(*names).annotate(**_aggregates(query, careful=True)).order_by())
 
 
 def _set_values(grouped: QuerySet, names: list[str], name: str) -> dict[str, list]:

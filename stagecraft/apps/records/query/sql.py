@@ -44,18 +44,6 @@ class JsonValue(_DataFunc):
         return self._compile(compiler, connection, "({data} -> %s)", [_path(self.key)])
 
 
-class JsonPresent(_DataFunc):
-    """True when the field is there and not null (the rows a group_by keeps)."""
-
-    output_field = BooleanField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self._compile(compiler, connection, "(({data} -> %s) <> 'null'::jsonb)", [self.key])
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self._compile(compiler, connection, "(({data} -> %s) <> 'null')", [_path(self.key)])
-
-
 class JsonNumber(_DataFunc):
     """The field as a number for sums: numbers as they are, booleans as 1 and 0, anything else NULL."""
 
@@ -74,6 +62,19 @@ class JsonNumber(_DataFunc):
             "WHEN 'real' THEN json_extract({data}, %s) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
         )
         return self._compile(compiler, connection, template, [_path(self.key)] * 3)
+
+
+class JsonCastNumber(_DataFunc):
+    """PostgreSQL's own cast of the field to numeric: fast, but fails on anything but a number.
+
+    The engine tries it first and falls back to JsonNumber/JsonNotNumber when the cast fails
+    (booleans, text or nulls among the values), so the answer is the same either way.
+    """
+
+    output_field = _Passthrough()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self._compile(compiler, connection, "({data} -> %s)::numeric", [self.key])
 
 
 class JsonNotNumber(_DataFunc):

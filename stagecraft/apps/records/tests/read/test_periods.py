@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import connection
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 
@@ -235,9 +236,7 @@ def test_flatten_fills_combinations_of_the_values_seen(licensing, read):
     ]
 
 
-def test_a_grouped_period_query_costs_one_query_plus_one_per_set(
-    licensing, client, django_assert_num_queries
-):
+def test_a_grouped_period_query_costs_a_fixed_number_of_queries(licensing, client, django_assert_num_queries):
     params = {
         "period": "week",
         "group_by": "authority",
@@ -245,15 +244,18 @@ def test_a_grouped_period_query_costs_one_query_plus_one_per_set(
         "end_at": END,
         "collect": "value:sum",
     }
-    # Data set lookup, then the one aggregate query.
-    with django_assert_num_queries(2):
+    # The data set lookup and one aggregate query; on PostgreSQL the sum first tries the fast numeric
+    # cast inside a savepoint (two more statements).
+    expected = 2 + (2 if connection.vendor == "postgresql" else 0)
+    with django_assert_num_queries(expected):
         assert client.get("/data/licensing/applications", params).status_code == 200
 
     store(licensing, *[{"_timestamp": f"2012-12-{day:02}T10:00:00Z", "authority": f"A{day}", "value": day}
                        for day in range(3, 17)])  # fmt: skip
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(expected):
         response = client.get("/data/licensing/applications", params)
     assert len(data(response)) == 16
 
-    with django_assert_num_queries(3):
+    # Each field collected as a set costs one more query, however many groups.
+    with django_assert_num_queries(expected + 1):
         client.get("/data/licensing/applications", {**params, "collect": ["value:sum", "licence_name:set"]})
