@@ -125,14 +125,16 @@ def run_hand_written(data_set: DataSet) -> dict:
         }
 
 
-def timed(function, data_set: DataSet, repeat: int) -> tuple[list[float], dict]:
-    result = function(data_set)  # warm-up: caches and plans
-    times = []
+def timed(functions: list, data_set: DataSet, repeat: int) -> list[tuple[list[float], dict]]:
+    """Runs the functions in turn, `repeat` rounds after a warm-up, so that they share any noise."""
+    results = [function(data_set) for function in functions]  # warm-up: caches and plans
+    times: list[list[float]] = [[] for _ in functions]
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = function(data_set)
-        times.append(time.perf_counter() - started)
-    return times, result
+        for index, function in enumerate(functions):
+            started = time.perf_counter()
+            results[index] = function(data_set)
+            times[index].append(time.perf_counter() - started)
+    return list(zip(times, results, strict=True))
 
 
 def main() -> None:
@@ -152,8 +154,9 @@ def main() -> None:
         print(f"Loading {options.records:,} records with COPY...", file=sys.stderr)
         print(f"loaded {options.records:,} records in {load(data_set, options.records):.1f} s")
 
-    engine_times, engine_result = timed(run_engine, data_set, options.repeat)
-    sql_times, sql_result = timed(run_hand_written, data_set, options.repeat)
+    (engine_times, engine_result), (sql_times, sql_result) = timed(
+        [run_engine, run_hand_written], data_set, options.repeat
+    )
     if engine_result != sql_result:
         sys.exit("The engine and the hand-written SQL disagree: the benchmark is void.")
 
