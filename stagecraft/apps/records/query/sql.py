@@ -33,12 +33,17 @@ class _DataFunc(Func):
 
 
 class JsonValue(_DataFunc):
-    """The field's value as JSON; SQL NULL when the key is missing, JSON null when it is null."""
+    """The field's value as JSON text (`"web"`, `2`, `true`, `null`); SQL NULL when the key is missing.
+
+    Text rather than jsonb: grouping and sorting on text is about twice as fast on PostgreSQL (jsonb
+    comparisons are costly), and the text still carries the JSON type, which Django's JSONField
+    decodes. SQLite's `->` gives the same text.
+    """
 
     output_field = JSONField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self._compile(compiler, connection, "({data} -> %s)", [self.key])
+        return self._compile(compiler, connection, "(({data} -> %s)::text)", [self.key])
 
     def as_sqlite(self, compiler, connection, **extra):
         return self._compile(compiler, connection, "({data} -> %s)", [_path(self.key)])
