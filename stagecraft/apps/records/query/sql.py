@@ -37,7 +37,7 @@ class JsonValue(_DataFunc):
 
     Text rather than jsonb: grouping and sorting on text is about twice as fast on PostgreSQL (jsonb
     comparisons are costly), and the text still carries the JSON type, which Django's JSONField
-    decodes. SQLite's `->` gives the same text.
+    decodes.
     """
 
     output_field = JSONField()
@@ -46,7 +46,14 @@ class JsonValue(_DataFunc):
         return self._compile(compiler, connection, "(({data} -> %s)::text)", [self.key])
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self._compile(compiler, connection, "({data} -> %s)", [_path(self.key)])
+        # The same text as SQLite's `->` operator, built with functions older SQLite versions have
+        # (`->` needs 3.38; Django supports 3.31).
+        template = (
+            "(CASE json_type({data}, %s) WHEN 'text' THEN json_quote(json_extract({data}, %s)) "
+            "WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' "
+            "ELSE CAST(json_extract({data}, %s) AS TEXT) END)"
+        )
+        return self._compile(compiler, connection, template, [_path(self.key)] * 3)
 
 
 class JsonNumber(_DataFunc):
