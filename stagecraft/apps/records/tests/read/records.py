@@ -1,17 +1,23 @@
-"""Stores records in exactly the write path's format, so read tests don't depend on it.
+"""Test records for the read API, written through the real write path (pipeline, then storage).
 
-`data` holds the whole document as readers get it back: the fields as sent, `_id`, `_timestamp`
-normalised to UTC, the derived `_hour_start_at` ... `_year_start_at` and `_updated_at`, all
-datetimes as ISO 8601 UTC strings (2012-12-12T01:01:01+00:00).
+`store()` runs documents through `prepare_records` and `store_documents` with the clock pinned, giving
+each document without an `_id` one that keeps the given order (storage writes a batch sorted by `_id`).
+`store_raw()` writes rows in the same stored format directly, for documents the pipeline refuses but
+a data set can still hold (a record without `_timestamp`, which a PATCH can leave behind).
 """
 
+import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.pipeline import prepare_records
 from stagecraft.apps.records.query.periods import PERIODS
+from stagecraft.apps.records.storage import store_documents
 
+_ids = itertools.count()  # ids that sort in the order documents are stored, across batches
 WRITTEN_AT = datetime(2013, 1, 1, 12, 0, tzinfo=UTC)
 
 # Shaped like the reference's licensing examples (backdrop-api.md §2.6): Westminster has one
@@ -48,8 +54,15 @@ def stored_document(document: dict, written_at: datetime = WRITTEN_AT) -> tuple[
     return stored, timestamp
 
 
-def store(data_set: DataSet, *documents: dict) -> list[Record]:
-    """Saves the documents as records of the data set, one microsecond apart in write time."""
+def store(data_set: DataSet, *documents: dict) -> None:
+    """Writes the documents through the write path, as one batch, in the given order."""
+    numbered = [{"_id": f"r{next(_ids):08}", **document} for document in documents]
+    with mock.patch("django.utils.timezone.now", return_value=WRITTEN_AT):
+        store_documents(data_set, prepare_records(data_set, numbered))
+
+
+def store_raw(data_set: DataSet, *documents: dict) -> list[Record]:
+    """Saves the documents in the stored format directly, one microsecond apart in write time."""
     records = []
     for index, document in enumerate(documents):
         written_at = WRITTEN_AT + timedelta(microseconds=index)

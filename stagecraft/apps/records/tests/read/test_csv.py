@@ -5,7 +5,7 @@ import io
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 
-from .records import store
+from .records import store_raw
 
 
 def rows(response):
@@ -29,7 +29,7 @@ def test_it_answers_csv_as_an_attachment_with_sorted_columns(licensing, read):
 
 def test_columns_are_the_union_of_every_rows_keys(db, read):
     data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
-    store(
+    store_raw(
         data_set,
         {"_id": "a1", "_timestamp": "2012-12-10T00:00:00Z", "name": 'Ann, "the first"', "ok": True},
         {"_id": "b2", "count": 3, "note": None},

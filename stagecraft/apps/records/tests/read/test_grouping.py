@@ -23,14 +23,14 @@ def error(response):
 def mixed(db):
     """Records whose group fields hold numbers, booleans, nulls, or are missing."""
     data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
-    store(
-        data_set,
+    documents = [
         {"channel": "web", "size": 2, "urgent": True, "value": 1.5},
         {"channel": "web", "size": 10, "urgent": False, "value": 2},
         {"channel": "phone", "size": 2, "urgent": True, "value": 3},
         {"channel": None, "size": 2, "urgent": None, "value": 4},
         {"size": 10, "value": 5, "note": "no channel, no urgency"},
-    )
+    ]
+    store(data_set, *({"_timestamp": "2012-12-10T00:00:00Z", **document} for document in documents))
     return data_set
 
 

@@ -5,7 +5,9 @@ import json
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 from stagecraft.apps.records.models import Record
 
-from .records import store
+from .records import store, store_raw
+
+TS = "2012-12-10T00:00:00Z"
 
 
 def values(response, name="value"):
@@ -55,7 +57,7 @@ def test_offsets_are_converted_to_utc(licensing, read):
 
 def test_records_without_a_timestamp_are_left_out_of_time_ranges(db, read):
     data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
-    store(data_set, {"value": 1}, {"_timestamp": "2012-12-10T00:00:00Z", "value": 2})
+    store_raw(data_set, {"value": 1}, {"_timestamp": "2012-12-10T00:00:00Z", "value": 2})
 
     assert values(read()) == [1, 2]
     assert values(read({"start_at": "2012-01-01T00:00:00Z", "end_at": "2013-01-01T00:00:00Z"})) == [2]
@@ -78,7 +80,11 @@ def test_filter_by_never_converts_numbers(licensing, read):
 
 def test_filter_by_splits_at_the_first_colon(db, read):
     data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
-    store(data_set, {"url": "http://example.org", "value": 1}, {"url": "http", "value": 2})
+    store(
+        data_set,
+        {"_timestamp": TS, "url": "http://example.org", "value": 1},
+        {"_timestamp": TS, "url": "http", "value": 2},
+    )
 
     assert values(read({"filter_by": "url:http://example.org"})) == [1]
 
@@ -96,14 +102,14 @@ def test_filter_by_prefix_is_case_sensitive(licensing, read):
 
 def test_filter_by_prefix_takes_like_wildcards_literally(db, read):
     data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
-    store(
-        data_set,
+    documents = [
         {"code": "50%_off", "value": 1},
         {"code": "50 and more", "value": 2},
         {"code": "5X_off", "value": 3},
         {"code": "a\\b", "value": 4},
         {"code": 501, "value": 5},
-    )
+    ]
+    store(data_set, *({"_timestamp": TS, **document} for document in documents))
 
     assert values(read({"filter_by_prefix": "code:50%"})) == [1]
     assert values(read({"filter_by_prefix": "code:5_"})) == []
