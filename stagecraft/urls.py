@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/records/", include("stagecraft.apps.records.admin_urls")),
     path("admin/", admin.site.urls),
     # The data-set configuration API: before the records routes, whose last route catches names.
     path("", include("stagecraft.apps.datasets.urls")),
