@@ -2,8 +2,10 @@
 
 import shlex
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command, execute_from_command_line
+from django.db import connections
 
 
 def run(command_line: str) -> tuple[str, str]:
@@ -17,9 +19,11 @@ def run(command_line: str) -> tuple[str, str]:
 def run_argv(command_line: str, capsys) -> tuple[int, str, str]:
     """The command through manage.py's own entry point: (exit code, stdout, stderr)."""
     code = 0
-    try:
-        execute_from_command_line(["manage.py", *shlex.split(command_line)])
-    except SystemExit as exit:
-        code = exit.code
+    # run_from_argv closes every connection when it finishes, which would end the test's transaction.
+    with mock.patch.object(connections, "close_all"):
+        try:
+            execute_from_command_line(["manage.py", *shlex.split(command_line)])
+        except SystemExit as exit:
+            code = exit.code
     captured = capsys.readouterr()
     return code, captured.out, captured.err
