@@ -1,0 +1,138 @@
+"""Storing a data set's documents (backdrop-api.md §1.9). The only code that writes Record rows.
+
+Public API:
+
+    store_documents(data_set: DataSet, documents: Iterable[dict]) -> int
+        Upserts documents from prepare_records() by `_id`: a document replaces the stored one with
+        the same `_id` whole; later duplicates in the batch win; a document without `_id` gets a
+        uuid4 hex one. Sets `_updated_at` (and the updated_at column) to now. One INSERT ... ON
+        CONFLICT DO UPDATE per 1,000 rows, so concurrent writers of the same `_id` both succeed.
+        Then applies the capped-size rule. Returns the number of rows written (after removing
+        duplicates). Call inside transaction.atomic() to make a larger unit all-or-nothing; it is
+        atomic on its own.
+    empty_data_set(data_set: DataSet) -> int
+        Deletes every record of the data set in one statement; returns how many went.
+    delete_record(data_set: DataSet, record_id: str) -> bool
+        Deletes one record; False when there was none with that `_id`.
+    patch_record(data_set: DataSet, record_id: str, document: dict) -> bool
+        Replaces one stored record with `document` (not validated, as the reference's PostgreSQL
+        store), keeping its `_id` and setting `_updated_at`; False when there was none.
+    enforce_capped_size(data_set: DataSet) -> int
+        The capped-size rule, see below; returns how many records it removed.
+
+Capped size. A data set with a `capped_size` of N bytes keeps at most N bytes of documents (each
+document measured as its compact JSON text in UTF-8, kept in the `size` column). After each write,
+when the total is over N, the oldest records are removed, oldest first by `_timestamp` (records
+without one count as oldest), then by write time, until the rest fit. The check costs one
+aggregate query while under budget.
+"""
+
+import datetime
+import json
+import uuid
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, Sum, Window
+from django.utils import timezone
+
+from .models import Record
+from .pipeline import isoformat
+
+BATCH_SIZE = 1000
+UPDATE_FIELDS = ["timestamp", "updated_at", "data", "size"]
+
+
+def store_documents(data_set, documents: Iterable[dict]) -> int:
+    """Upsert documents by `_id`; see the module docstring."""
+    now = timezone.now()
+    updated_at = isoformat(now)
+    capped = bool(data_set.capped_size)
+    rows: dict[str, Record] = {}
+    for document in documents:
+        document = {**document, "_updated_at": updated_at}
+        document.setdefault("_id", uuid.uuid4().hex)
+        record_id = document["_id"]
+        # Later duplicates win; pop first so the row moves to the end like a fresh insert.
+        rows.pop(record_id, None)
+        rows[record_id] = Record(
+            data_set_id=data_set.pk,
+            record_id=record_id,
+            timestamp=_parse_timestamp(document.get("_timestamp")),
+            updated_at=now,
+            data=document,
+            size=_json_size(document) if capped else 0,
+        )
+    # A fixed order keeps concurrent batches that share ids from deadlocking on row locks.
+    ordered = [rows[key] for key in sorted(rows)]
+    with transaction.atomic():
+        for start in range(0, len(ordered), BATCH_SIZE):
+            Record.objects.bulk_create(
+                ordered[start : start + BATCH_SIZE],
+                update_conflicts=True,
+                unique_fields=["data_set", "record_id"],
+                update_fields=UPDATE_FIELDS,
+            )
+        if capped and ordered:
+            enforce_capped_size(data_set)
+    return len(ordered)
+
+
+def empty_data_set(data_set) -> int:
+    """Delete every record of the data set; returns the count (a single DELETE statement)."""
+    deleted, _ = Record.objects.filter(data_set_id=data_set.pk).delete()
+    return deleted
+
+
+def delete_record(data_set, record_id: str) -> bool:
+    deleted, _ = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).delete()
+    return deleted > 0
+
+
+def patch_record(data_set, record_id: str, document: dict) -> bool:
+    """Replace the stored record with `document` plus its `_id` and a new `_updated_at`."""
+    now = timezone.now()
+    document = {**document, "_id": record_id, "_updated_at": isoformat(now)}
+    timestamp = document.get("_timestamp")
+    updated = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).update(
+        data=document,
+        updated_at=now,
+        # PATCH is not validated (§1.9): a _timestamp that isn't a date leaves the column empty.
+        timestamp=_parse_timestamp(timestamp) if isinstance(timestamp, str) else None,
+        size=_json_size(document) if data_set.capped_size else 0,
+    )
+    if updated and data_set.capped_size:
+        enforce_capped_size(data_set)
+    return updated > 0
+
+
+def enforce_capped_size(data_set) -> int:
+    """Remove the oldest records beyond the data set's capped_size; see the module docstring."""
+    budget = data_set.capped_size
+    if not budget:
+        return 0
+    records = Record.objects.filter(data_set_id=data_set.pk)
+    total = records.aggregate(total=Sum("size"))["total"] or 0
+    if total <= budget:
+        return 0
+    newest_first = [F("timestamp").desc(nulls_last=True), F("updated_at").desc(), F("id").desc()]
+    running = records.annotate(kept=Window(Sum("size"), order_by=newest_first)).filter(kept__gt=budget)
+    ids = list(running.values_list("id", flat=True))
+    deleted = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        deleted += Record.objects.filter(id__in=ids[start : start + BATCH_SIZE])._raw_delete(records.db)
+    return deleted
+
+
+def _parse_timestamp(value: str | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+def _json_size(document: dict) -> int:
+    return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
