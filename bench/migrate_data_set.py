@@ -37,7 +37,9 @@ from django.db import connection, transaction  # noqa: E402
 
 from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType  # noqa: E402
 from stagecraft.apps.records.models import Record  # noqa: E402
-from stagecraft.libs.mass_update import migrate_data_set, parse_mapping  # noqa: E402
+from stagecraft.apps.records.pipeline import prepare_records  # noqa: E402
+from stagecraft.apps.records.storage import store_documents  # noqa: E402
+from stagecraft.libs.mass_update import migrate_data_set, parse_mapping, transform_record  # noqa: E402
 
 GROUP = "bench-group"
 OLD_TYPE = "bench-weekly-claims"
@@ -176,10 +178,6 @@ def vacuum() -> None:
 
 def stage_breakdown(old: DataSet, sample: int = 20000) -> dict[str, float]:
     """Microseconds per record spent reading, transforming, validating and storing (rolled back)."""
-    from stagecraft.apps.records.pipeline import prepare_records
-    from stagecraft.apps.records.storage import store_documents
-    from stagecraft.libs.mass_update import transform_record
-
     mapping = parse_mapping(MAPPING)
     target = DataSet.objects.get(data_group__name=SQL_GROUP, data_type__name=NEW_TYPE)
     spent = {"read": 0.0, "transform": 0.0, "validate (prepare_records)": 0.0, "store (store_documents)": 0.0}

@@ -20,6 +20,8 @@ from django.db import transaction
 from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType
 from stagecraft.apps.datasets.models.data_set import data_set_name
 from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.pipeline import RecordValidationError, prepare_records, schema_validator
+from stagecraft.apps.records.storage import store_documents
 
 from .errors import MappingError, MigrationFailed
 from .mapping import OVERRIDABLE_FIELDS, Mapping
@@ -76,11 +78,6 @@ def migrate_data_set(mapping: Mapping, **options) -> MigrationReport:
 
 
 def _migrate(mapping: Mapping, dry_run: bool, batch_size: int, progress: Progress | None) -> MigrationReport:
-    # Imported here rather than at the top: the records app imports the datasets app, and the
-    # pipeline is only needed once a migration actually runs.
-    from stagecraft.apps.records.pipeline import RecordValidationError, prepare_records
-    from stagecraft.apps.records.storage import store_documents
-
     old = _old_data_set(mapping)
     report = MigrationReport(mapping=mapping, old_config=old.to_dict(), dry_run=dry_run)
     new, report.created = _new_data_set(old, mapping)
@@ -101,7 +98,7 @@ def _migrate(mapping: Mapping, dry_run: bool, batch_size: int, progress: Progres
         try:
             documents = prepare_records(new, records)
         except RecordValidationError:
-            _diagnose(new, records, report, prepare_records, RecordValidationError)
+            _diagnose(new, records, report)
         else:
             report.records_valid += len(documents)
             if len(report.sample) < SAMPLE_SIZE:
@@ -168,15 +165,13 @@ def _new_data_set(old: DataSet, mapping: Mapping) -> tuple[DataSet, bool]:
     return new, created
 
 
-def _diagnose(new: DataSet, records: list[dict], report: MigrationReport, prepare, error_class) -> None:
+def _diagnose(new: DataSet, records: list[dict], report: MigrationReport) -> None:
     """Validate a failed batch record by record, to count the failures and say which record and field."""
-    from stagecraft.apps.records.pipeline import schema_validator
-
     validator = schema_validator(new)
     for record in records:
         try:
-            prepare(new, [record])
-        except error_class as error:
+            prepare_records(new, [record])
+        except RecordValidationError as error:
             report.records_failed += 1
             record_id = str(record.get("_id", "(no _id)"))
             fields = {e.message: _schema_error_field(e) for e in validator.iter_errors(record)}

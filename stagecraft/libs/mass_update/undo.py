@@ -7,6 +7,7 @@ from django.db import transaction
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.storage import empty_data_set
 
 from .errors import MappingError
 from .mapping import Mapping
@@ -52,6 +53,6 @@ def undo_migrations(mappings: list[Mapping], *, dry_run: bool = False, user=None
             if user is not None:
                 reversion.set_user(user)
         for data_set in data_sets:
-            Record.objects.filter(data_set=data_set).delete()
+            empty_data_set(data_set)
             data_set.delete()
     return undone

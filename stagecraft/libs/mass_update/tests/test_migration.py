@@ -19,9 +19,6 @@ from .helpers import CARERS_MAPPING, b64, legacy_data_set, store, stored_documen
 
 pytestmark = pytest.mark.django_db
 
-# Until the record pipeline (branch records) is merged, these tests have nothing to run against.
-pytest.importorskip("stagecraft.apps.records.pipeline")
-
 NEW_NAME = "carers_allowance_transactions_by_channel"
 
 

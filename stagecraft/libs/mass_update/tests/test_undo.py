@@ -9,9 +9,6 @@ from .helpers import CARERS_MAPPING, legacy_data_set, store, weekly_claims_docum
 
 pytestmark = pytest.mark.django_db
 
-# Until the record pipeline (branch records) is merged, these tests have nothing to run against.
-pytest.importorskip("stagecraft.apps.records.pipeline")
-
 NEW_NAME = "carers_allowance_transactions_by_channel"
 
 

@@ -21,9 +21,6 @@ from .helpers import run, run_argv
 
 pytestmark = pytest.mark.django_db
 
-# Until the record pipeline (branch records) is merged, these tests have nothing to run against.
-pytest.importorskip("stagecraft.apps.records.pipeline")
-
 NEW_NAME = "carers_allowance_transactions_by_channel"
 
 
