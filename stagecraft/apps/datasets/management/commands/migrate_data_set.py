@@ -96,7 +96,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{key:<22}{shown_old:<45}{shown_new}{marker}")
         self.stdout.write(
-            f"{'schema':<22}{_show(old['schema']['description']):<45}{new['schema']['description']}"
+            f"{'schema':<22}{_show(old['schema']['description']):<45}{_show(new['schema']['description'])}"
         )
         action = "create" if report.created else "update the existing"
         self.stdout.write(f"The migration would {action} data set {report.new_name}.")
