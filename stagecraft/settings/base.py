@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "reversion_compare",
     "stagecraft.apps.datasets",
     "stagecraft.apps.records",
+    "stagecraft.apps.apiclients",
 ]
 
 MIDDLEWARE = [

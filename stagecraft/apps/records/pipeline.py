@@ -27,6 +27,8 @@ import threading
 from dateutil import parser as date_parser
 from jsonschema import Draft4Validator, FormatChecker
 
+from .fastcheck import Check, compile_fast_check
+
 # The data store's key rule (§1.5): checked after lower-casing, at least two characters.
 KEY_PATTERN = re.compile(r"^[a-z_][a-z0-9_]+$")
 INTERNAL_FIELDS = frozenset({"_timestamp", "_start_at", "_end_at", "_id"})
@@ -70,9 +72,11 @@ def prepare_records(data_set, raw_records: list[dict]) -> list[dict]:
     if not_objects:
         raise RecordValidationError([f"Record {index + 1} is not a JSON object" for index in not_objects])
 
-    validator = schema_validator(data_set)
+    validator, fast_check = _schema_checks(data_set)
     for record in raw_records:
-        errors.extend(error.message for error in validator.iter_errors(record))
+        # The fast pre-check only ever says "certainly valid"; jsonschema decides and words errors.
+        if fast_check is None or not fast_check(record):
+            errors.extend(error.message for error in validator.iter_errors(record))
 
     records = [dict(record) for record in raw_records]
     auto_ids = data_set.auto_ids_list
@@ -269,23 +273,31 @@ def is_iso_datetime(value: object) -> bool:
     return hour <= 24 and minute <= 59 and second <= 60
 
 
-_validators: dict[tuple, Draft4Validator] = {}
+_validators: dict[tuple, tuple[Draft4Validator, Check | None]] = {}
 _validators_lock = threading.Lock()
 _MAX_CACHED_VALIDATORS = 500
 
 
 def schema_validator(data_set) -> Draft4Validator:
-    """The data set's compiled validator, built once per data set, modification and schema text."""
+    """The data set's compiled Draft 4 validator (formats checked), cached; see _schema_checks."""
+    return _schema_checks(data_set)[0]
+
+
+def _schema_checks(data_set) -> tuple[Draft4Validator, Check | None]:
+    """The validator and fast pre-check, built once per data set, modification and schema text."""
     schema = data_set.schema
     # The data type's schema can change without touching the data set, so the schema text is
     # part of the key (hashed: composing it is cheap, compiling the validator is not).
     digest = hashlib.sha1(json.dumps(schema, sort_keys=True).encode()).hexdigest()
     key = (data_set.pk, data_set.modified, digest)
-    validator = _validators.get(key)
-    if validator is None:
-        validator = Draft4Validator(schema, format_checker=format_checker)
+    checks = _validators.get(key)
+    if checks is None:
+        checks = (
+            Draft4Validator(schema, format_checker=format_checker),
+            compile_fast_check(schema, is_iso_datetime),
+        )
         with _validators_lock:
             if len(_validators) >= _MAX_CACHED_VALIDATORS:
                 _validators.clear()
-            _validators[key] = validator
-    return validator
+            _validators[key] = checks
+    return checks

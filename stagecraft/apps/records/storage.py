@@ -32,7 +32,7 @@ import json
 import uuid
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum, Window
 from django.utils import timezone
 
@@ -51,7 +51,8 @@ def store_documents(data_set, documents: Iterable[dict]) -> int:
     rows: dict[str, Record] = {}
     for document in documents:
         document = {**document, "_updated_at": updated_at}
-        document.setdefault("_id", uuid.uuid4().hex)
+        if "_id" not in document:
+            document["_id"] = uuid.uuid4().hex
         record_id = document["_id"]
         # Later duplicates win; pop first so the row moves to the end like a fresh insert.
         rows.pop(record_id, None)
@@ -67,15 +68,44 @@ def store_documents(data_set, documents: Iterable[dict]) -> int:
     ordered = [rows[key] for key in sorted(rows)]
     with transaction.atomic():
         for start in range(0, len(ordered), BATCH_SIZE):
-            Record.objects.bulk_create(
-                ordered[start : start + BATCH_SIZE],
-                update_conflicts=True,
-                unique_fields=["data_set", "record_id"],
-                update_fields=UPDATE_FIELDS,
-            )
+            _upsert(ordered[start : start + BATCH_SIZE])
         if capped and ordered:
             enforce_capped_size(data_set)
     return len(ordered)
+
+
+def _upsert(rows: list[Record]) -> None:
+    """One INSERT ... ON CONFLICT (data_set, record_id) DO UPDATE for the rows."""
+    if connection.vendor == "postgresql":
+        _upsert_postgresql(rows)
+        return
+    Record.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["data_set", "record_id"], update_fields=UPDATE_FIELDS
+    )
+
+
+def _upsert_postgresql(rows: list[Record]) -> None:
+    """The statement bulk_create builds, with the batch sent as one JSON parameter.
+
+    Django 5.2's bulk_create sends PostgreSQL arrays through UNNEST, and psycopg escapes every quote
+    of every JSON document in such arrays with a Python regex: that was the slowest part of a write.
+    One JSON text of [document, size, timestamp] triples is quoted by libpq in C instead, and the
+    statement's text stays the same for every batch.
+    """
+    table = Record._meta.db_table
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATE_FIELDS)
+    sql = (
+        f"INSERT INTO {table} (data_set_id, record_id, timestamp, updated_at, data, size) "
+        "SELECT %s, row->0->>'_id', (row->>2)::timestamptz, %s, row->0, (row->>1)::integer "
+        "FROM jsonb_array_elements(%s::jsonb) AS row "
+        f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates}"
+    )
+    batch = json.dumps(
+        [[row.data, row.size, row.timestamp.isoformat() if row.timestamp else None] for row in rows],
+        separators=(",", ":"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rows[0].data_set_id, rows[0].updated_at, batch])
 
 
 def empty_data_set(data_set) -> int:

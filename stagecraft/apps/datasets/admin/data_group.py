@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..models import DataGroup
+from .counts import data_set_count
 from .inlines import ReadOnlyDataSetInline
 
 
@@ -15,7 +15,7 @@ class DataGroupAdmin(CompareVersionAdmin):
 
     def get_queryset(self, request):
         # One annotated query instead of a count per row.
-        return super().get_queryset(request).annotate(data_set_count=Count("data_sets"))
+        return super().get_queryset(request).annotate(data_set_count=data_set_count("data_group"))
 
     @admin.display(description="Number of data sets", ordering="data_set_count")
     def data_set_count(self, obj: DataGroup) -> int:

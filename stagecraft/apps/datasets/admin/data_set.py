@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
+from stagecraft.apps.records.admin import DataSetRecordsAdminMixin
+
 from ..models import DataSet
 
 # Frozen once the data set exists: its records are stored under this identity.
@@ -33,6 +35,24 @@ class DataSetForm(forms.ModelForm):
             "raw_queries_allowed",
         )
 
+    def clean(self):
+        # The frozen fields are read-only on the change page, so Django would silently ignore a
+        # posted value (a stale or hand-made form); say so instead of pretending it was saved.
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            for name in FROZEN_ON_CHANGE:
+                if name in self.fields or name not in self.data:
+                    continue
+                current = DataSet._meta.get_field(name).value_from_object(self.instance)
+                if str(self.data[name]).strip() != ("" if current is None else str(current)):
+                    label = DataSet._meta.get_field(name).verbose_name
+                    self.add_error(
+                        None,
+                        f"The {label} of data set {self.instance.name} can't be changed after it is "
+                        "created. Create a new data set instead.",
+                    )
+        return cleaned_data
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         token_field = self.fields.get("bearer_token")
@@ -49,7 +69,7 @@ class DataSetForm(forms.ModelForm):
 
 
 @admin.register(DataSet)
-class DataSetAdmin(CompareVersionAdmin):
+class DataSetAdmin(DataSetRecordsAdminMixin, CompareVersionAdmin):
     form = DataSetForm
     list_display = (
         "name",

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..models import DataType
+from .counts import data_set_count
 from .inlines import ReadOnlyDataSetInline
 
 
@@ -14,7 +14,7 @@ class DataTypeAdmin(CompareVersionAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(data_set_count=Count("data_sets"))
+        return super().get_queryset(request).annotate(data_set_count=data_set_count("data_type"))
 
     @admin.display(description="Number of data sets", ordering="data_set_count")
     def data_set_count(self, obj: DataType) -> int:

@@ -151,7 +151,9 @@ class DataSet(models.Model):
         if self._state.adding and self.data_group_id and self.data_type_id:
             self.name = data_set_name(self.data_group.name, self.data_type.name)
             # Different pairs can give the same name ("a-b" + "c" and "a" + "b-c" both give a_b_c).
-            if DataSet.objects.filter(name=self.name).exists():
+            # The same pair again is reported once, by the unique constraint.
+            same_pair = {"data_group_id": self.data_group_id, "data_type_id": self.data_type_id}
+            if DataSet.objects.filter(name=self.name).exclude(**same_pair).exists():
                 raise ValidationError(
                     f"A data set named {self.name} already exists; choose another group or type."
                 )

@@ -88,19 +88,20 @@ def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatc
     from stagecraft.apps.records import storage
 
     calls = []
-    real_bulk_create = Record.objects.bulk_create
+    real_upsert = storage._upsert
 
-    def fail_on_second_chunk(rows, **kwargs):
+    def fail_on_second_chunk(rows):
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("database went away")
-        return real_bulk_create(rows, **kwargs)
+        real_upsert(rows)
 
     monkeypatch.setattr(storage, "BATCH_SIZE", 2)
-    monkeypatch.setattr(Record.objects, "bulk_create", fail_on_second_chunk)
+    monkeypatch.setattr(storage, "_upsert", fail_on_second_chunk)
     client.raise_request_exception = False
     response = post(client, URL, [{"_timestamp": TS, "_id": f"r{i}"} for i in range(4)])
     assert response.status_code == 500
+    assert calls == [2, 2]
     assert Record.objects.count() == 0
 
 
