@@ -10,14 +10,17 @@ class Record(models.Model):
     ones (`_id`, `_timestamp`, the `_*_start_at` period fields and `_updated_at`, datetimes as
     ISO 8601 strings in UTC). `record_id`, `timestamp` and `updated_at` copy `_id`, `_timestamp`
     and `_updated_at` into real columns for uniqueness, time-range reads and staleness checks.
+    Write through stagecraft.apps.records.storage, which keeps these columns in step with `data`.
     Records are not versioned by reversion: there are far too many.
     """
 
     data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="records")
-    record_id = models.CharField(max_length=255)
+    record_id = models.CharField(max_length=1000)
     timestamp = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
     data = models.JSONField()
+    # The document's JSON size in bytes, kept only for data sets with a capped_size (storage budget).
+    size = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -8,6 +8,8 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from stagecraft.apps.records.admin import DataSetRecordsAdminMixin
+
 from ..models import DataGroup, DataSet, DataType
 from .filters import NamedRelationFilter
 
@@ -96,7 +98,7 @@ class DataSetForm(forms.ModelForm):
 
 
 @admin.register(DataSet)
-class DataSetAdmin(CompareVersionAdmin):
+class DataSetAdmin(DataSetRecordsAdminMixin, CompareVersionAdmin):
     form = DataSetForm
     list_display = (
         "name",

@@ -16,6 +16,13 @@ def records_by_group_and_type(request: HttpRequest, data_group: str, data_type: 
 
 
 @csrf_exempt
+def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_id: str) -> HttpResponse:
+    if request.method in ("PATCH", "DELETE"):
+        return write.record_by_id(request, data_group, data_type, record_id)
+    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)
+
+
+@csrf_exempt
 def records_by_name(request: HttpRequest, name: str) -> HttpResponse:
     """The deprecated routes that address a data set by its name."""
     if request.method in ("GET", "HEAD", "OPTIONS"):

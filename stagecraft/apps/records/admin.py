@@ -1,0 +1,190 @@
+"""The records part of each data set's admin page: counts, freshness, a preview, uploads, emptying.
+
+DataSetRecordsAdminMixin goes first in DataSetAdmin's bases. It adds, on the change page (template
+admin/datasets/dataset/change_form.html): the number of records, the newest `_timestamp` and whether
+it is stale, the latest records, and links to two extra pages:
+  <data set id>/records/upload/  a CSV or Excel upload through the same pipeline as the write API;
+  <data set id>/records/empty/   "empty this data set", after a confirmation page.
+Deleting a data set lists how many records go with it, without loading them.
+"""
+
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from stagecraft.apps.datasets.models import DataSet
+
+from .admin_delete import get_deleted_objects_counting_records
+from .models import Record
+from .pipeline import PERIOD_FIELDS, RecordValidationError, prepare_records
+from .status import seconds_out_of_date
+from .storage import empty_data_set, store_documents
+from .uploads import MAX_UPLOAD_BYTES, UploadError, records_from_upload
+
+logger = logging.getLogger("stagecraft.records")
+
+PREVIEW_SIZE = 20
+# Shown first in the preview; the derived period fields are left out (they follow from _timestamp).
+LEADING_COLUMNS = ("_id", "_timestamp")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        help_text=f"A CSV (UTF-8) or Excel file under {MAX_UPLOAD_BYTES:,} bytes. The first row names the "
+        "fields; every row becomes a record. Nothing is stored if any row has an error."
+    )
+
+
+class DataSetRecordsAdminMixin:
+    """Mix into a ModelAdmin for DataSet; see the module docstring."""
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        extra = [
+            path(
+                "<path:object_id>/records/upload/",
+                self.admin_site.admin_view(self.records_upload_view),
+                name=f"{prefix}_records_upload",
+            ),
+            path(
+                "<path:object_id>/records/empty/",
+                self.admin_site.admin_view(self.records_empty_view),
+                name=f"{prefix}_records_empty",
+            ),
+        ]
+        # Before the default routes, whose "<path:object_id>/" would swallow these.
+        return extra + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        data_set = self.get_object(request, object_id)
+        if data_set is not None:
+            extra_context = {**(extra_context or {}), **records_context(data_set)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        return get_deleted_objects_counting_records(objs, request, self.admin_site)
+
+    # -- extra pages -------------------------------------------------------------------------
+
+    def _data_set_for_change(self, request: HttpRequest, object_id: str) -> DataSet:
+        data_set = self.get_object(request, object_id)
+        if data_set is None:
+            raise Http404(f"No data set with id {object_id}")
+        if not self.has_change_permission(request, data_set):
+            raise PermissionDenied
+        return data_set
+
+    def _change_url(self, data_set: DataSet) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[data_set.pk])
+
+    def records_upload_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        data_set = self._data_set_for_change(request, object_id)
+        errors: list[str] = []
+        if request.method == "POST":
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    stored = upload_records(data_set, upload.name, upload.read(), request.user)
+                except (UploadError, RecordValidationError) as error:
+                    errors = error.messages
+                else:
+                    self.message_user(
+                        request,
+                        f"Stored {stored:,} records from {upload.name} in {data_set.name}.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(self._change_url(data_set))
+        else:
+            form = UploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": data_set,
+            "title": f"Upload records to {data_set.name}",
+            "form": form,
+            "errors": errors,
+            "upload_format": data_set.get_upload_format_display() or "CSV or Excel (by file name)",
+            "change_url": self._change_url(data_set),
+        }
+        return TemplateResponse(request, "admin/records/upload.html", context, status=400 if errors else 200)
+
+    def records_empty_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        data_set = self._data_set_for_change(request, object_id)
+        if request.method == "POST":
+            deleted = empty_data_set(data_set)
+            logger.info(
+                "ADMIN %s: emptied the data set, deleting records, count=%d, caller=admin user %s",
+                data_set.name,
+                deleted,
+                request.user.get_username(),
+            )
+            self.message_user(request, f"Deleted {deleted:,} records from {data_set.name}.", messages.SUCCESS)
+            return HttpResponseRedirect(self._change_url(data_set))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": data_set,
+            "title": f"Empty {data_set.name}?",
+            "record_count": Record.objects.filter(data_set=data_set).count(),
+            "change_url": self._change_url(data_set),
+        }
+        return TemplateResponse(request, "admin/records/empty_confirmation.html", context)
+
+
+def upload_records(data_set: DataSet, name: str, content: bytes, user) -> int:
+    """Parse an uploaded file and store its records, all or nothing; returns how many were stored."""
+    records = records_from_upload(name, content, data_set.upload_format)
+    documents = prepare_records(data_set, records)
+    stored = store_documents(data_set, documents)
+    logger.info(
+        "UPLOAD %s: stored records from %s, count=%d, caller=admin user %s",
+        data_set.name,
+        name,
+        stored,
+        user.get_username(),
+    )
+    return stored
+
+
+def records_context(data_set: DataSet) -> dict:
+    """What the change page shows about the data set's records: three queries."""
+    records = Record.objects.filter(data_set=data_set)
+    count = records.count()
+    newest = (
+        records.filter(timestamp__isnull=False)
+        .order_by("-timestamp")
+        .values_list("timestamp", flat=True)
+        .first()
+    )
+    seconds = seconds_out_of_date(newest, data_set.max_age_expected, timezone.now())
+    latest = list(
+        records.order_by(F("timestamp").desc(nulls_last=True), "-updated_at", "-id").values_list(
+            "data", flat=True
+        )[:PREVIEW_SIZE]
+    )
+    columns = preview_columns(latest)
+    return {
+        "records_count": count,
+        "records_newest": newest,
+        "records_monitored": data_set.max_age_expected is not None,
+        "records_stale": seconds is not None and seconds >= 0,
+        "records_preview_columns": columns,
+        "records_preview": [[document.get(column, "") for column in columns] for document in latest],
+        "records_preview_size": PREVIEW_SIZE,
+    }
+
+
+def preview_columns(documents: list[dict]) -> list[str]:
+    keys = {key for document in documents for key in document}
+    rest = sorted(key for key in keys if key not in LEADING_COLUMNS and key not in PERIOD_FIELDS)
+    trailing = ["_updated_at"] if "_updated_at" in rest else []
+    rest = [key for key in rest if key != "_updated_at"]
+    return [key for key in LEADING_COLUMNS if key in keys] + rest + trailing

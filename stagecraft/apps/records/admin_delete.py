@@ -1,0 +1,74 @@
+"""The admin's delete confirmation for data sets, without loading their (possibly 100,000s of) records.
+
+Django's confirmation page collects every related row to list it (NestedObjects never fast-deletes),
+which for a data set means fetching all its records. Here records are left out of the collector and
+counted with one query instead; the deletion itself then removes them with one DELETE statement
+(Record has no signal receivers and nothing points at it, so Django's fast delete applies).
+"""
+
+from django.contrib.admin.utils import NestedObjects, quote
+from django.db import router
+from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+from .models import Record
+
+
+class _NestedObjectsWithoutRecords(NestedObjects):
+    def related_objects(self, related_model, related_fields, objs):
+        if related_model is Record:
+            return Record.objects.none()
+        return super().related_objects(related_model, related_fields, objs)
+
+
+def get_deleted_objects_counting_records(objs, request, admin_site):
+    """django.contrib.admin.utils.get_deleted_objects, with records counted rather than listed."""
+    try:
+        obj = objs[0]
+    except IndexError:
+        return [], {}, set(), []
+    using = router.db_for_write(obj._meta.model)
+    collector = _NestedObjectsWithoutRecords(using=using, origin=objs)
+    collector.collect(objs)
+    record_counts = _record_counts(objs)
+    perms_needed = set()
+
+    def format_callback(obj):
+        opts = obj._meta
+        # The data sets being deleted say how many records go with them.
+        records = record_counts.get(obj.pk, 0) if isinstance(obj, type(objs[0])) else 0
+        suffix = f" (and its {records:,} record{'s' if records != 1 else ''})" if records else ""
+        no_edit_link = f"{capfirst(opts.verbose_name)}: {obj}{suffix}"
+        if not admin_site.is_registered(obj.__class__):
+            return no_edit_link
+        if not admin_site.get_model_admin(obj.__class__).has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            url = reverse(
+                f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change", None, (quote(obj.pk),)
+            )
+        except NoReverseMatch:
+            return no_edit_link
+        return format_html('{}: <a href="{}">{}</a>{}', capfirst(opts.verbose_name), url, obj, suffix)
+
+    to_delete = collector.nested(format_callback)
+    protected = [format_callback(obj) for obj in collector.protected]
+    model_count = {
+        model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()
+    }
+    total = sum(record_counts.values())
+    if total:
+        model_count[Record._meta.verbose_name_plural] = total
+    return to_delete, model_count, perms_needed, protected
+
+
+def _record_counts(objs) -> dict:
+    """{data set pk: number of records}, one query."""
+    return dict(
+        Record.objects.filter(data_set_id__in=[obj.pk for obj in objs])
+        .values("data_set_id")
+        .annotate(count=Count("id"))
+        .values_list("data_set_id", "count")
+    )

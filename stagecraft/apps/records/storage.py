@@ -1,0 +1,186 @@
+"""Storing a data set's documents (backdrop-api.md §1.9). The only code that writes Record rows.
+
+Public API:
+
+    store_documents(data_set: DataSet, documents: Iterable[dict]) -> int
+        Upserts documents from prepare_records() by `_id`: a document replaces the stored one with
+        the same `_id` whole; later duplicates in the batch win; a document without `_id` gets a
+        uuid4 hex one. Sets `_updated_at` (and the updated_at column) to now. One INSERT ... ON
+        CONFLICT DO UPDATE per 1,000 rows, so concurrent writers of the same `_id` both succeed.
+        Then applies the capped-size rule. Returns the number of rows written (after removing
+        duplicates). Call inside transaction.atomic() to make a larger unit all-or-nothing; it is
+        atomic on its own.
+    empty_data_set(data_set: DataSet) -> int
+        Deletes every record of the data set in one statement; returns how many went.
+    delete_record(data_set: DataSet, record_id: str) -> bool
+        Deletes one record; False when there was none with that `_id`.
+    patch_record(data_set: DataSet, record_id: str, document: dict) -> bool
+        Replaces one stored record with `document` (not validated, as the reference's PostgreSQL
+        store), keeping its `_id` and setting `_updated_at`; False when there was none.
+    enforce_capped_size(data_set: DataSet) -> int
+        The capped-size rule, see below; returns how many records it removed.
+
+Capped size. A data set with a `capped_size` of N bytes keeps at most N bytes of documents (each
+document measured as its compact JSON text in UTF-8, kept in the `size` column). After each write,
+when the total is over N, the oldest records are removed, oldest first by `_timestamp` (records
+without one count as oldest), then by write time, until the rest fit. The check costs one
+aggregate query while under budget.
+"""
+
+import datetime
+import json
+import uuid
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import F, Sum, Window
+from django.utils import timezone
+
+from .models import Record
+from .pipeline import isoformat
+
+BATCH_SIZE = 1000
+UPDATE_FIELDS = ["timestamp", "updated_at", "data", "size"]
+
+
+def store_documents(data_set, documents: Iterable[dict]) -> int:
+    """Upsert documents by `_id`; see the module docstring."""
+    now = timezone.now()
+    updated_at = isoformat(now)
+    capped = bool(data_set.capped_size)
+    rows: dict[str, _Row] = {}
+    for document in documents:
+        document = {**document, "_updated_at": updated_at}
+        if "_id" not in document:
+            document["_id"] = uuid.uuid4().hex
+        record_id = document["_id"]
+        # Later duplicates win.
+        rows[record_id] = _Row(
+            record_id,
+            _parse_timestamp(document.get("_timestamp")),
+            document,
+            _json_size(document) if capped else 0,
+        )
+    # A fixed order keeps concurrent batches that share ids from deadlocking on row locks.
+    ordered = [rows[key] for key in sorted(rows)]
+    with transaction.atomic():
+        for start in range(0, len(ordered), BATCH_SIZE):
+            _upsert(data_set.pk, now, ordered[start : start + BATCH_SIZE])
+        if capped and ordered:
+            enforce_capped_size(data_set)
+    return len(ordered)
+
+
+class _Row(NamedTuple):
+    record_id: str
+    timestamp: datetime.datetime | None
+    document: dict
+    size: int
+
+
+def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> None:
+    """One INSERT ... ON CONFLICT (data_set, record_id) DO UPDATE for the rows."""
+    if connection.vendor == "postgresql":
+        _upsert_postgresql(data_set_id, updated_at, rows)
+        return
+    Record.objects.bulk_create(
+        [
+            Record(
+                data_set_id=data_set_id,
+                record_id=row.record_id,
+                timestamp=row.timestamp,
+                updated_at=updated_at,
+                data=row.document,
+                size=row.size,
+            )
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["data_set", "record_id"],
+        update_fields=UPDATE_FIELDS,
+    )
+
+
+def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> None:
+    """The statement bulk_create builds, with the batch sent as one JSON parameter.
+
+    Django 5.2's bulk_create sends PostgreSQL arrays through UNNEST, and psycopg escapes every quote
+    of every JSON document in such arrays with a Python regex: that was the slowest part of a write
+    (with building a model instance per row). One JSON text of [document, size, timestamp] triples
+    is quoted by libpq in C instead, and the statement's text stays the same for every batch.
+    """
+    table = Record._meta.db_table
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATE_FIELDS)
+    sql = (
+        f"INSERT INTO {table} (data_set_id, record_id, timestamp, updated_at, data, size) "
+        "SELECT %s, row->0->>'_id', (row->>2)::timestamptz, %s, row->0, (row->>1)::integer "
+        "FROM jsonb_array_elements(%s::jsonb) AS row "
+        f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates}"
+    )
+    batch = json.dumps(
+        [[row.document, row.size, row.timestamp.isoformat() if row.timestamp else None] for row in rows],
+        separators=(",", ":"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [data_set_id, updated_at, batch])
+
+
+def empty_data_set(data_set) -> int:
+    """Delete every record of the data set; returns the count (a single DELETE statement)."""
+    deleted, _ = Record.objects.filter(data_set_id=data_set.pk).delete()
+    return deleted
+
+
+def delete_record(data_set, record_id: str) -> bool:
+    deleted, _ = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).delete()
+    return deleted > 0
+
+
+def patch_record(data_set, record_id: str, document: dict) -> bool:
+    """Replace the stored record with `document` plus its `_id` and a new `_updated_at`."""
+    now = timezone.now()
+    document = {**document, "_id": record_id, "_updated_at": isoformat(now)}
+    timestamp = document.get("_timestamp")
+    updated = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).update(
+        data=document,
+        updated_at=now,
+        # PATCH is not validated (§1.9): a _timestamp that isn't a date leaves the column empty.
+        timestamp=_parse_timestamp(timestamp) if isinstance(timestamp, str) else None,
+        size=_json_size(document) if data_set.capped_size else 0,
+    )
+    if updated and data_set.capped_size:
+        enforce_capped_size(data_set)
+    return updated > 0
+
+
+def enforce_capped_size(data_set) -> int:
+    """Remove the oldest records beyond the data set's capped_size; see the module docstring."""
+    budget = data_set.capped_size
+    if not budget:
+        return 0
+    records = Record.objects.filter(data_set_id=data_set.pk)
+    total = records.aggregate(total=Sum("size"))["total"] or 0
+    if total <= budget:
+        return 0
+    newest_first = [F("timestamp").desc(nulls_last=True), F("updated_at").desc(), F("id").desc()]
+    running = records.annotate(kept=Window(Sum("size"), order_by=newest_first)).filter(kept__gt=budget)
+    ids = list(running.values_list("id", flat=True))
+    deleted = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        deleted += Record.objects.filter(id__in=ids[start : start + BATCH_SIZE])._raw_delete(records.db)
+    return deleted
+
+
+def _parse_timestamp(value: str | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+def _json_size(document: dict) -> int:
+    return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))

@@ -1,0 +1,21 @@
+"""GET /_status/data-sets: the data sets whose newest record is older than they allow (backdrop-api.md §3)."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+
+from ..status import stale_data_sets
+
+
+@require_GET
+def data_sets_status(request: HttpRequest) -> HttpResponse:
+    failing = stale_data_sets()
+    if failing:
+        count = len(failing)
+        message = "1 data-set is out of date" if count == 1 else f"{count} data-sets are out of date"
+        body = {"status": "not okay", "message": message, "data_sets": failing}
+    else:
+        body = {"status": "ok", "message": "All data_sets are in date", "data_sets": None}
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-cache"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
