@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from stagecraft.apps.datasets.models import DataSet
 
@@ -42,6 +43,10 @@ def page(live_server, monkeypatch):
             context.set_default_timeout(20_000)
             yield context.new_page()
         finally:
+            # While Playwright's sync API runs, the test's ORM calls get a database connection of
+            # their own that pytest-django doesn't close; left open, it stops PostgreSQL from
+            # dropping the test database.
+            connections.close_all()
             browser.close()
 
 
