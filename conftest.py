@@ -12,3 +12,7 @@ def admin_user(django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+# The API's cast of clients and its OpenAPI-checking test client.
+pytest_plugins = ["stagecraft.apps.apiclients.testing"]

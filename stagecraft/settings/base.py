@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "reversion_compare",
     "stagecraft.apps.datasets",
     "stagecraft.apps.records",
+    "stagecraft.apps.apiclients",
+    "stockandflow",
+    "stagecraft.apps.metrics",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiClientsConfig(AppConfig):
+    name = "stagecraft.apps.apiclients"
+    verbose_name = "API clients"

@@ -1,0 +1,51 @@
+"""GET /data-groups (?name=) and POST /data-groups."""
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+
+from stagecraft.apps.apiclients.decorators import authorize, by_method
+from stagecraft.apps.apiclients.models import CREATE, SIGNIN
+from stagecraft.libs.json_errors import error_response, json_response
+
+from ..models import DataGroup
+from .access import unknown_parameters
+from .bodies import check_body, invalid, merge_validation_error
+
+
+@authorize(SIGNIN)
+def list_data_groups(request: HttpRequest) -> HttpResponse:
+    refused = unknown_parameters(request, {"name"})
+    if refused:
+        return refused
+    groups = DataGroup.objects.order_by("name")
+    if "name" in request.GET:
+        groups = groups.filter(name=request.GET["name"])
+    return json_response([{"name": name} for name in groups.values_list("name", flat=True)])
+
+
+@authorize(CREATE, body=True)
+def create_data_group(request: HttpRequest) -> HttpResponse:
+    body = request.json
+    errors = check_body(body, "DataGroupCreate")
+    if not errors and DataGroup.objects.filter(name=body["name"]).exists():
+        return error_response(409, f"A data group named '{body['name']}' already exists.")
+    group = DataGroup(name=body.get("name", ""))
+    if not errors:
+        try:
+            group.full_clean(validate_unique=False)
+        except ValidationError as error:
+            merge_validation_error(errors, error)
+    if errors:
+        return invalid("The data group could not be created", errors)
+    try:
+        with reversion.create_revision():
+            group.save()
+            reversion.set_comment(f"Created through the API by client {request.api_client.name}")
+    except IntegrityError:
+        return error_response(409, f"A data group named '{group.name}' already exists.")
+    return json_response({"name": group.name}, status=201)
+
+
+data_groups = by_method(GET=list_data_groups, POST=create_data_group)

@@ -1,0 +1,151 @@
+"""GET /data-sets, GET /data-sets/<name>, GET /data-sets/<name>/users, POST /data-sets."""
+
+import json
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+
+from stagecraft.apps.apiclients.decorators import authorize, by_method
+from stagecraft.apps.apiclients.models import ADMIN, CREATE, SIGNIN
+from stagecraft.libs.json_errors import error_response, json_response
+
+from ..models import DataGroup, DataSet, DataType
+from ..models.data_set import data_set_name
+from .access import data_set_not_found, unknown_parameters, visible_data_sets
+from .bodies import FieldErrors, check_body, invalid, merge_validation_error
+from .serialise import serialise_data_set, serialise_data_sets
+
+# Query parameter -> lookup. Both spellings were accepted by the original and its clients.
+LIST_FILTERS = {
+    "data-group": "data_group__name",
+    "data_group": "data_group__name",
+    "data-type": "data_type__name",
+    "data_type": "data_type__name",
+}
+# Fields of the serialised form a POST may set, with how the model stores them.
+_LIST_FIELDS = ("upload_filters", "auto_ids")
+_PLAIN_FIELDS = (
+    "bearer_token",
+    "upload_format",
+    "queryable",
+    "realtime",
+    "published",
+    "raw_queries_allowed",
+    "capped_size",
+    "max_age_expected",
+)
+
+
+@authorize(SIGNIN)
+def list_data_sets(request: HttpRequest) -> HttpResponse:
+    refused = unknown_parameters(request, set(LIST_FILTERS))
+    if refused:
+        return refused
+    client = request.api_client
+    data_sets = visible_data_sets(client).filter(
+        **{LIST_FILTERS[key]: value for key, value in request.GET.items()}
+    )
+    rows = serialise_data_sets(data_sets.order_by("id"), show_tokens=client.is_admin)
+    return json_response(None, body=json.dumps(rows))
+
+
+def redirect_without_slash(request: HttpRequest) -> HttpResponse:
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect("/data-sets" + (f"?{query}" if query else ""))
+
+
+@authorize(SIGNIN)
+def data_set_detail(request: HttpRequest, name: str) -> HttpResponse:
+    client = request.api_client
+    data_set = visible_data_sets(client).select_related("data_group", "data_type").filter(name=name).first()
+    if data_set is None:
+        return data_set_not_found(name)
+    return json_response(serialise_data_set(data_set, show_tokens=client.is_admin))
+
+
+@authorize(ADMIN)
+def data_set_users(request: HttpRequest, name: str) -> HttpResponse:
+    data_set = DataSet.objects.filter(name=name).first()
+    if data_set is None:
+        return data_set_not_found(name)
+    emails = data_set.users.order_by("email").values_list("email", flat=True)
+    return json_response([{"email": email} for email in emails])
+
+
+def _as_comma_string(value: list[str] | str | None) -> str:
+    if isinstance(value, list):
+        return ",".join(item.strip() for item in value)
+    return value or ""
+
+
+def _lookup(model, body: dict, field: str, kind: str, errors: FieldErrors):
+    if field in errors:
+        return None
+    found = model.objects.filter(name=body[field]).first()
+    if found is None:
+        errors[field] = [f"No {kind} named {body[field]!r} exists; create it first."]
+    return found
+
+
+def _build(body: dict, errors: FieldErrors) -> DataSet:
+    """An unsaved data set from the body; problems go into `errors`, by field."""
+    data_set = DataSet(
+        data_group=_lookup(DataGroup, body, "data_group", "data group", errors),
+        data_type=_lookup(DataType, body, "data_type", "data type", errors),
+    )
+    for field in _PLAIN_FIELDS:
+        if field in body and field not in errors:
+            value = body[field]
+            # The serialised form shows an empty token or format as null.
+            setattr(
+                data_set, field, "" if value is None and field in ("bearer_token", "upload_format") else value
+            )
+    for field in _LIST_FIELDS:
+        if field in body and field not in errors:
+            setattr(data_set, field, _as_comma_string(body[field]))
+    try:
+        data_set.clean_fields(exclude=[*errors, "name", "data_group", "data_type"])
+    except ValidationError as error:
+        merge_validation_error(errors, error)
+    return data_set
+
+
+def _name_problem(body: dict, name: str) -> list[str]:
+    if "name" in body and body["name"] != name:
+        return [
+            f"name is generated from the data group and data type: it would be {name!r}, "
+            f"not {body['name']!r}. Leave it out."
+        ]
+    return []
+
+
+@authorize(CREATE, body=True)
+def create_data_set(request: HttpRequest) -> HttpResponse:
+    body = request.json
+    errors = check_body(body, "DataSetCreate")
+    data_set = _build(body, errors)
+    if data_set.data_group_id and data_set.data_type_id:
+        name = data_set_name(data_set.data_group.name, data_set.data_type.name)
+        same_pair = DataSet.objects.filter(data_group=data_set.data_group, data_type=data_set.data_type)
+        if same_pair.exists() or DataSet.objects.filter(name=name).exists():
+            return error_response(409, f"A data set named '{name}' already exists.")
+        if "name" not in errors and _name_problem(body, name):
+            errors["name"] = _name_problem(body, name)
+    if errors:
+        return invalid("The data set could not be created", errors)
+    client = request.api_client
+    try:
+        with reversion.create_revision():
+            data_set.save()
+            reversion.set_comment(f"Created through the API by client {client.name}")
+    except IntegrityError:
+        # Created by another request between the check above and the save.
+        return error_response(409, f"A data set named '{data_set.name}' already exists.")
+    return json_response(serialise_data_set(data_set, show_tokens=client.is_admin), status=201)
+
+
+data_sets = by_method(GET=list_data_sets, POST=create_data_set)
+data_set = by_method(GET=data_set_detail)
+data_set_user_list = by_method(GET=data_set_users)

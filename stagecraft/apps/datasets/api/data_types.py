@@ -1,0 +1,57 @@
+"""GET /data-types (?name=) and POST /data-types."""
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+
+from stagecraft.apps.apiclients.decorators import authorize, by_method
+from stagecraft.apps.apiclients.models import CREATE, SIGNIN
+from stagecraft.libs.json_errors import error_response, json_response
+
+from ..models import DataType
+from .access import unknown_parameters
+from .bodies import check_body, invalid, merge_validation_error
+
+
+def _to_dict(data_type: DataType) -> dict:
+    return {"name": data_type.name, "description": data_type.description, "schema": data_type.schema}
+
+
+@authorize(SIGNIN)
+def list_data_types(request: HttpRequest) -> HttpResponse:
+    refused = unknown_parameters(request, {"name"})
+    if refused:
+        return refused
+    types = DataType.objects.order_by("name")
+    if "name" in request.GET:
+        types = types.filter(name=request.GET["name"])
+    return json_response([_to_dict(data_type) for data_type in types])
+
+
+@authorize(CREATE, body=True)
+def create_data_type(request: HttpRequest) -> HttpResponse:
+    body = request.json
+    errors = check_body(body, "DataTypeCreate")
+    if "name" not in errors and DataType.objects.filter(name=body["name"]).exists():
+        return error_response(409, f"A data type named '{body['name']}' already exists.")
+    data_type = DataType(
+        name=body.get("name", ""), description=body.get("description", ""), schema=body.get("schema", {})
+    )
+    if not errors:
+        try:
+            data_type.full_clean(validate_unique=False)
+        except ValidationError as error:
+            merge_validation_error(errors, error)
+    if errors:
+        return invalid("The data type could not be created", errors)
+    try:
+        with reversion.create_revision():
+            data_type.save()
+            reversion.set_comment(f"Created through the API by client {request.api_client.name}")
+    except IntegrityError:
+        return error_response(409, f"A data type named '{data_type.name}' already exists.")
+    return json_response(_to_dict(data_type), status=201)
+
+
+data_types = by_method(GET=list_data_types, POST=create_data_type)
