@@ -4,9 +4,11 @@
 
 Creates 100,000 data sets (400 groups x 250 types; two in three with records, some stale, a fifth
 published) inside a transaction that is rolled back at the end, so the database is left as it was
-(it must be migrated). Then times, best of 5: stockandflow's count_stocks over the five stocks of the
-data-set-health process (all facets, one grouped query plus one for each queryset-valued facet's
-values), and the same totals and facet counts from one hand-written SQL GROUPING SETS query.
+(it must be migrated). Then times, alternately, 5 times each (best and median): stockandflow's
+count_stocks over the five stocks of the data-set-health process (all facets: one grouped query, plus
+one for each queryset-valued facet's values), and the same totals and facet counts from one
+hand-written SQL GROUPING SETS query. PostgreSQL's JIT is off for the run (BENCH_JIT=on keeps it);
+BENCH_WORK_MEM=32MB sets work_mem.
 """
 
 import os
@@ -92,13 +94,10 @@ def populate() -> None:
     print(f"{len(data_sets)} data sets, {len(records)} records", file=sys.stderr)
 
 
-def best_of(func) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - started)
-    return min(times), statistics.median(times), result
+def timed(func) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = func()
+    return time.perf_counter() - started, result
 
 
 def hand_written():
@@ -116,8 +115,15 @@ def main() -> None:
         frozen = timezone.now()
         timezone.now = lambda: frozen
         stocks = definitions.process.stocks
-        ours_best, ours_median, counts = best_of(lambda: count_stocks(stocks))
-        hand_best, hand_median, rows = best_of(hand_written)
+        # Alternate the two sides so that load from elsewhere on the machine hits both alike.
+        ours_times, hand_times = [], []
+        for _ in range(RUNS):
+            elapsed, counts = timed(lambda: count_stocks(stocks))
+            ours_times.append(elapsed)
+            elapsed, rows = timed(hand_written)
+            hand_times.append(elapsed)
+        ours_best, ours_median = min(ours_times), statistics.median(ours_times)
+        hand_best, hand_median = min(hand_times), statistics.median(hand_times)
         totals = {slug: c.total for slug, c in counts.items()}
         hand_totals = {r[1] if r[0] == 0b01111 else r[2]: r[-1] for r in rows if r[0] in (0b01111, 0b10111)}
         assert totals == {

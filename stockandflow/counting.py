@@ -35,7 +35,7 @@ def count_jobs(
     base: QuerySet, jobs: list[CountJob], facet_values: dict | None = None
 ) -> dict[str, CountResult]:
     """Count every job on `base` in one query (plus one per queryset-valued facet not yet in
-    `facet_values`, a cache shared by the callers of one counting run)."""
+    `facet_values`, a cache {Facet: values} shared by the callers of one counting run)."""
     facet_values = {} if facet_values is None else facet_values
     aliases: dict[str, str] = {}
 
@@ -70,9 +70,9 @@ def count_jobs(
             found: dict[Any, int] = {}
             for values, n in matching(frozenset({*where, facet_alias})):
                 found[values[facet_alias]] = found.get(values[facet_alias], 0) + n
-            if facet.slug not in facet_values:
-                facet_values[facet.slug] = facet.get_values()
-            declared = facet_values[facet.slug]
+            if facet not in facet_values:  # keyed by the Facet object: slugs need not be unique
+                facet_values[facet] = facet.get_values()
+            declared = facet_values[facet]
             result.facets[facet.slug] = found if declared is None else {v: found.get(v, 0) for v in declared}
         results[job.key] = result
     return results
@@ -91,9 +91,13 @@ def _grouped_counts(
     ordered_sets = [[c for c in columns if c in g] for g in grouping_sets]
     if connection.vendor == "postgresql":
         sets = ", ".join("(" + ", ".join(g) + ")" for g in ordered_sets)
+        # MATERIALIZED: inlined, the planner's guesses for the members' columns (a correlated subquery,
+        # say) make it sort for several grouping sets, spilling to disk; over the materialized rows it
+        # hashes them all in one pass, as fast as the same GROUPING SETS query written by hand.
         sql = (
+            f"WITH sf_members AS MATERIALIZED ({inner_sql}) "
             f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) "
-            f"FROM ({inner_sql}) AS sf_members GROUP BY GROUPING SETS ({sets})"
+            f"FROM sf_members GROUP BY GROUPING SETS ({sets})"
         )
     else:
         branches = []

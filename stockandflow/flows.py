@@ -135,7 +135,7 @@ def count_flows(flows: Iterable[Flow], start: datetime, end: datetime) -> dict[s
     for flow in flows:
         groups.setdefault(flow.event_model, []).append(flow)
     results: dict[str, CountResult] = {}
-    facet_values: dict[str, Any] = {}
+    facet_values: dict = {}
     for model, members in groups.items():
         base = model.objects.filter(timestamp__gte=start, timestamp__lt=end)
         jobs = [CountJob(f.slug, {"flow": f.slug}, f.subject_facets()) for f in members]

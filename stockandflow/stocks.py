@@ -94,7 +94,7 @@ def count_stocks(stocks: Iterable[Stock]) -> dict[str, CountResult]:
         key = id(stock._queryset) if stock.where else id(stock)
         groups.setdefault(key, []).append(stock)
     results: dict[str, CountResult] = {}
-    facet_values: dict[str, Any] = {}
+    facet_values: dict = {}
     for members in groups.values():
         if members[0].where:
             base = members[0].base_queryset()
