@@ -4,6 +4,8 @@ built on another branch: until it is on main these tests skip, saying so."""
 import pytest
 import requests
 
+from stagecraft.apps.datasets.models import DataSet as DataSetModel
+
 from .client_library import DataSet
 from .conftest import NAME
 
@@ -82,3 +84,60 @@ def test_a_bad_query_raises_400_with_the_message(written):
         "status": "error",
         "message": "An unrecognised parameter was provided",
     }
+
+
+def test_a_grouped_period_read_nests_the_filled_weeks(written):
+    body = _get(
+        written,
+        {
+            "period": "week",
+            "group_by": "channel",
+            "collect": "count:mean",
+            "start_at": "2012-12-03T00:00:00+00:00",
+            "end_at": "2012-12-17T00:00:00+00:00",
+        },
+    )
+
+    assert body["data"][0] == {
+        "channel": "digital",
+        "_count": 1,
+        "_group_count": 1,
+        "count:mean": 7.0,
+        "values": [
+            {"_start_at": "2012-12-03T00:00:00+00:00", "_end_at": "2012-12-10T00:00:00+00:00", "_count": 0,
+             "count:mean": None},
+            {"_start_at": "2012-12-10T00:00:00+00:00", "_end_at": "2012-12-17T00:00:00+00:00", "_count": 1,
+             "count:mean": 7.0},
+        ],
+    }  # fmt: skip
+    assert [row["channel"] for row in body["data"]] == ["digital", "paper"]
+
+
+def test_a_published_read_is_cacheable_and_open_to_every_origin(written, sent):
+    _get(written, {"group_by": "channel"})
+
+    response = requests.get(sent[-1]["url"], params={"group_by": "channel"}, timeout=10)
+    assert response.headers["Cache-Control"] == "max-age=1800, must-revalidate"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_an_unpublished_data_set_reads_with_the_warning(live_server, demo):
+    client = DataSet.from_group_and_type(f"{live_server.url}/data", "carers-allowance", "monitoring")
+    client.retry_on_error = False
+
+    assert _get(client) == {
+        "data": [],
+        "warning": "Warning: This data-set is unpublished. Data may be subject to change or be inaccurate.",
+    }
+
+
+def test_a_data_set_that_is_not_queryable_reads_as_not_found(live_server, demo):
+    DataSetModel.objects.filter(name=NAME).update(queryable=False)
+    client = DataSet.from_name(live_server.url, NAME)
+    client.retry_on_error = False
+
+    with pytest.raises(requests.HTTPError) as raised:
+        _get(client)
+
+    assert raised.value.response.status_code == 404
+    assert raised.value.response.json() == {"status": "error", "message": "data_set not found"}
