@@ -2,9 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from stockandflow.admin_site import site as stockandflow_admin_site
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/records/", include("stagecraft.apps.records.admin_urls")),
     path("admin/", admin.site.urls),
+    path("stockandflow-admin/", stockandflow_admin_site.urls),
+    path("metrics/", include("stockandflow.urls")),
     # The data-set configuration API: before the records routes, whose last route catches names.
     path("", include("stagecraft.apps.datasets.urls")),
     # Routes of the public client library that are refused on purpose (docs/api.md, Compatibility).

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "stagecraft.apps.datasets",
     "stagecraft.apps.records",
     "stagecraft.apps.apiclients",
+    "stockandflow",
+    "stagecraft.apps.metrics",
 ]
 
 MIDDLEWARE = [

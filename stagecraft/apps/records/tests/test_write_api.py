@@ -90,11 +90,11 @@ def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatc
     calls = []
     real_upsert = storage._upsert
 
-    def fail_on_second_chunk(rows):
+    def fail_on_second_chunk(data_set_id, updated_at, rows):
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("database went away")
-        real_upsert(rows)
+        real_upsert(data_set_id, updated_at, rows)
 
     monkeypatch.setattr(storage, "BATCH_SIZE", 2)
     monkeypatch.setattr(storage, "_upsert", fail_on_second_chunk)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StockAndFlowConfig(AppConfig):
+    name = "stockandflow"
+    verbose_name = "Stock and flow"
+    default_auto_field = "django.db.models.BigAutoField"

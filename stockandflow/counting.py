@@ -1,0 +1,136 @@
+"""Counting many groups and facets in one query.
+
+A count job is a base queryset, the equality filters that pick each counted group out of it (the
+"where" of a stock, or a flow's slug among events) and the facets to split each group by. Every job
+on the same base becomes one SQL statement: the facet columns are selected from the base queryset
+and grouped with GROUPING SETS on PostgreSQL, or with a UNION ALL of GROUP BYs over a common table
+expression elsewhere. Grouping all facets jointly instead would return one row per combination of
+values, which for unique pairs (a data set's group and type) is one row per object.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connections
+from django.db.models import F, QuerySet
+
+from .facets import Facet
+
+
+@dataclass
+class CountJob:
+    key: str
+    where: dict[str, Any]
+    facets: list[tuple[Facet, str]]
+
+
+@dataclass
+class CountResult:
+    total: int
+    facets: dict[str, dict[Any, int]] = field(default_factory=dict)  # facet slug -> value -> count
+
+
+def count_jobs(
+    base: QuerySet, jobs: list[CountJob], facet_values: dict | None = None
+) -> dict[str, CountResult]:
+    """Count every job on `base` in one query (plus one per queryset-valued facet not yet in
+    `facet_values`, a cache shared by the callers of one counting run)."""
+    facet_values = {} if facet_values is None else facet_values
+    aliases: dict[str, str] = {}
+
+    def alias(lookup: str) -> str:
+        return aliases.setdefault(lookup, f"c{len(aliases)}")
+
+    job_sets = []
+    for job in jobs:
+        where = {alias(lookup): value for lookup, value in job.where.items()}
+        facet_aliases = [alias(facet.lookup(prefix)) for facet, prefix in job.facets]
+        job_sets.append((where, facet_aliases))
+    grouping_sets: list[frozenset[str]] = []
+    for where, facet_aliases in job_sets:
+        for grouping in [set(where), *[{*where, a} for a in facet_aliases]]:
+            if frozenset(grouping) not in grouping_sets:
+                grouping_sets.append(frozenset(grouping))
+
+    rows = _grouped_counts(base, aliases, grouping_sets)
+
+    results = {}
+    for job, (where, facet_aliases) in zip(jobs, job_sets, strict=True):
+
+        def matching(grouping: frozenset, where=where) -> list[tuple[dict, int]]:
+            return [
+                (values, n)
+                for values, n in rows.get(grouping, [])
+                if all(values[a] == v for a, v in where.items())
+            ]
+
+        result = CountResult(total=sum(n for _values, n in matching(frozenset(where))))
+        for (facet, _prefix), facet_alias in zip(job.facets, facet_aliases, strict=True):
+            found: dict[Any, int] = {}
+            for values, n in matching(frozenset({*where, facet_alias})):
+                found[values[facet_alias]] = found.get(values[facet_alias], 0) + n
+            if facet.slug not in facet_values:
+                facet_values[facet.slug] = facet.get_values()
+            declared = facet_values[facet.slug]
+            result.facets[facet.slug] = found if declared is None else {v: found.get(v, 0) for v in declared}
+        results[job.key] = result
+    return results
+
+
+def _grouped_counts(
+    base: QuerySet, aliases: dict[str, str], grouping_sets: list[frozenset[str]]
+) -> dict[frozenset[str], list[tuple[dict[str, Any], int]]]:
+    """{grouped aliases: [(their values, count), ...]} for each grouping set, in one query."""
+    if not aliases:
+        return {frozenset(): [({}, base.order_by().count())]}
+    inner = base.order_by().values(**{a: F(lookup) for lookup, a in aliases.items()})
+    connection = connections[inner.db]
+    inner_sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+    columns = list(aliases.values())
+    ordered_sets = [[c for c in columns if c in g] for g in grouping_sets]
+    if connection.vendor == "postgresql":
+        sets = ", ".join("(" + ", ".join(g) + ")" for g in ordered_sets)
+        sql = (
+            f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) "
+            f"FROM ({inner_sql}) AS sf_members GROUP BY GROUPING SETS ({sets})"
+        )
+    else:
+        branches = []
+        for index, grouping in enumerate(ordered_sets):
+            selected = ", ".join(c if c in grouping else "NULL" for c in columns)
+            group_by = f" GROUP BY {', '.join(grouping)}" if grouping else ""
+            branches.append(f"SELECT {index}, {selected}, COUNT(*) FROM sf_members{group_by}")
+        sql = f"WITH sf_members AS ({inner_sql}) " + " UNION ALL ".join(branches)
+    converters = _converters(inner, columns, connection)
+    rows: dict[frozenset[str], list] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for marker, *values, n in cursor.fetchall():
+            if connection.vendor == "postgresql":
+                # GROUPING() sets bit (n-1-i) when column i is not part of the row's grouping set.
+                grouping = frozenset(
+                    c for i, c in enumerate(columns) if not (marker >> (len(columns) - 1 - i)) & 1
+                )
+            else:
+                grouping = grouping_sets[marker]
+            raw = dict(zip(columns, values, strict=True))
+            rows[grouping].append(({c: _convert(raw[c], converters[c], connection) for c in grouping}, n))
+    return rows
+
+
+def _converters(inner: QuerySet, columns: list[str], connection) -> dict[str, tuple]:
+    """Raw SQL skips Django's value conversion (SQLite booleans are 0/1): keep it, per column."""
+    result = {}
+    for column in columns:
+        expression = inner.query.annotations[column]
+        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        result[column] = (expression, converters)
+    return result
+
+
+def _convert(value: Any, expression_and_converters: tuple, connection) -> Any:
+    expression, converters = expression_and_converters
+    for converter in converters:
+        value = converter(value, expression, connection)
+    return value
