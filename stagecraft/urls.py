@@ -12,6 +12,8 @@ urlpatterns = [
     path("metrics/", include("stockandflow.urls")),
     # The data-set configuration API: before the records routes, whose last route catches names.
     path("", include("stagecraft.apps.datasets.urls")),
+    # Routes of the public client library that are refused on purpose (docs/api.md, Compatibility).
+    path("", include("stagecraft.apps.datasets.api.not_served")),
     # The records routes end with a catch-all by-name route: keep them last.
     path("", include("stagecraft.apps.records.urls")),
 ]
