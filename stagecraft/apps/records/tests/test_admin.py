@@ -58,6 +58,13 @@ def test_the_change_page_says_when_data_is_in_date_or_missing(admin_client, data
     assert "in date" in page
 
 
+def test_the_preview_lists_newest_timestamps_first_then_records_without_one(admin_client, data_set):
+    store_documents(data_set, [{"_id": "untimed", "visits": 0}])
+    write(data_set, 2)
+    page = admin_client.get(change_url(data_set)).content.decode()
+    assert page.index("<tr><td>r1") < page.index("<tr><td>r0") < page.index("<tr><td>untimed")
+
+
 def test_the_change_page_costs_a_fixed_number_of_record_queries(
     admin_client, data_set, django_assert_max_num_queries
 ):
