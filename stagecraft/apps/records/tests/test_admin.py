@@ -46,6 +46,7 @@ def test_the_change_page_shows_the_records_summary_and_preview(admin_client, dat
     assert "Latest records (newest 20 of 25)" in page
     assert page.count("<tr><td>r") == 20
     assert 'id="records-query"' in page
+    assert reverse("records_admin_query", args=[data_set.pk]) in page
     assert upload_url(data_set) in page and empty_url(data_set) in page
 
 
