@@ -8,6 +8,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/records/", include("stagecraft.apps.records.admin_urls")),
     path("admin/", admin.site.urls),
+    # Without this the records' catch-all by-name route would answer /admin with a JSON 404.
+    path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
     path("stockandflow-admin/", stockandflow_admin_site.urls),
     path("metrics/", include("stockandflow.urls")),
     # The data-set configuration API: before the records routes, whose last route catches names.
