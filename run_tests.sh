@@ -20,6 +20,8 @@ if [ "${INSTALL_CHROMIUM:-1}" = "1" ] && ! command -v chromium >/dev/null 2>&1; 
     fi
 fi
 
+python scripts/ensure_database.py
+
 echo "== ruff" >&2
 ruff check .
 ruff format --check .

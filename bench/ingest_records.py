@@ -7,17 +7,20 @@ very rows that produced with COPY, and reports both rates, their ratio and the p
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sc_bench .venv/bin/python bench/ingest_records.py
 
 It migrates the database it is given and works in its own data set (group "bench-ingest"), which it
-empties before and after: point it at a scratch database. Options: --records N, --batch N.
+empties before and after: point it at a scratch database. Options: --records N, --batch N,
+--trace-memory (adds the Python heap peak, measured with tracemalloc, which slows the run).
 """
 
 import argparse
 import datetime
+import gc
 import io
 import json
 import os
 import resource
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -70,6 +73,15 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def traced_heap_mib() -> tuple[float, float] | None:
+    """(Python heap kept after a full collection, peak so far) with --trace-memory, in MiB."""
+    if not tracemalloc.is_tracing():
+        return None
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
+    return current / (1024 * 1024), peak / (1024 * 1024)
+
+
 def set_up() -> DataSet:
     call_command("migrate", verbosity=0)
     group, _ = DataGroup.objects.get_or_create(name="bench-ingest")
@@ -98,7 +110,7 @@ def ingest(data_set: DataSet, total: int, batch: int) -> dict:
 
     write_module.prepare_records = timed_prepare
     elapsed = 0.0
-    rss_at_tenth = None
+    rss_at_tenth = heap_at_tenth = None
     try:
         for start in range(0, total, batch):
             # Building the client's JSON is the client's work: outside the timed part.
@@ -113,7 +125,7 @@ def ingest(data_set: DataSet, total: int, batch: int) -> dict:
                     f"batch at {start} failed: {response.status_code} {response.content[:500]!r}"
                 )
             if rss_at_tenth is None and start + batch >= total // 10:
-                rss_at_tenth = peak_rss_mib()
+                rss_at_tenth, heap_at_tenth = peak_rss_mib(), traced_heap_mib()
             print(f"\r  posted {min(start + batch, total):,}/{total:,}", end="", file=sys.stderr)
     finally:
         write_module.prepare_records = real_prepare
@@ -123,6 +135,8 @@ def ingest(data_set: DataSet, total: int, batch: int) -> dict:
         "pipeline": timings["pipeline"],
         "rss_at_tenth": rss_at_tenth,
         "rss": peak_rss_mib(),
+        "heap_at_tenth": heap_at_tenth,
+        "heap": traced_heap_mib(),
     }
 
 
@@ -149,7 +163,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument(
+        "--trace-memory", action="store_true", help="also report the Python heap peak (tracemalloc; slower)"
+    )
     args = parser.parse_args()
+    if args.trace_memory:
+        tracemalloc.start()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a scratch PostgreSQL database (the baseline is COPY).")
     logging.getLogger("stagecraft.records").setLevel(logging.WARNING)
@@ -175,6 +194,12 @@ def main() -> None:
         f"peak RSS:           {api['rss_at_tenth']:.0f} MiB after 10% of the records, "
         f"{api['rss']:.0f} MiB at the end"
     )
+    if api["heap"] is not None:
+        (kept_tenth, peak_tenth), (kept_end, peak_end) = api["heap_at_tenth"], api["heap"]
+        print(
+            f"Python heap:        {kept_tenth:.1f} MiB kept after 10%, {kept_end:.1f} MiB kept at the end; "
+            f"peak {peak_tenth:.1f} MiB in the first 10%, {peak_end:.1f} MiB over the run"
+        )
 
 
 if __name__ == "__main__":

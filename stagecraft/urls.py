@@ -6,11 +6,16 @@ from stockandflow.admin_site import site as stockandflow_admin_site
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/records/", include("stagecraft.apps.records.admin_urls")),
     path("admin/", admin.site.urls),
+    # Without this the records' catch-all by-name route would answer /admin with a JSON 404.
+    path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
     path("stockandflow-admin/", stockandflow_admin_site.urls),
     path("metrics/", include("stockandflow.urls")),
     # The data-set configuration API: before the records routes, whose last route catches names.
     path("", include("stagecraft.apps.datasets.urls")),
+    # Routes of the public client library that are refused on purpose (docs/api.md, Compatibility).
+    path("", include("stagecraft.apps.datasets.api.not_served")),
     # The records routes end with a catch-all by-name route: keep them last.
     path("", include("stagecraft.apps.records.urls")),
 ]

@@ -9,7 +9,7 @@ import json
 from http import HTTPStatus
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
@@ -72,6 +72,9 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/data/"):
+        # The record store's routes answer as the original data store's router did (backdrop-api.md §1.11).
+        return JsonResponse({"status": "error", "message": "Not Found"}, status=404)
     return error_response(404, f"Nothing is found at {request.path}. See /api/openapi.json for the routes.")
 
 

@@ -9,9 +9,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests never run collectstatic: without this WhiteNoise warns on every request that the
+# directory is missing.
+STATIC_ROOT = None
 
 # Small models for stockandflow's own tests; never installed outside the test settings.
 INSTALLED_APPS = [*INSTALLED_APPS, "stockandflow.tests.testapp"]  # noqa: F405
-
-# Serve static files from the apps' folders as in development, so tests need no collectstatic.
-WHITENOISE_AUTOREFRESH = True

@@ -2,6 +2,7 @@
 
 import reversion
 from django.db import transaction
+from reversion.models import Version
 
 from .models import DataGroup, DataSet, DataType
 from .schema import shipped_data_type_schemas
@@ -40,7 +41,11 @@ def load_demo_data() -> int:
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment("Loaded demo data.")
         for name, schema in shipped_data_type_schemas().items():
-            DataType.objects.get_or_create(name=name, defaults={"schema": schema})
+            data_type, _ = DataType.objects.get_or_create(name=name, defaults={"schema": schema})
+            # The data migration can't version what it loads; give the shipped types a first
+            # version here so their history and recovery work in the demo.
+            if not Version.objects.get_for_object(data_type).exists():
+                reversion.add_to_revision(data_type)
         groups = {name: DataGroup.objects.get_or_create(name=name)[0] for name in DEMO_GROUPS}
         types = {t.name: t for t in DataType.objects.all()}
         for group, type_, overrides in DEMO_DATA_SETS:

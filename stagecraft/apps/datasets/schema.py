@@ -4,6 +4,7 @@ The shape is the original Stagecraft's, which the data store and its clients rea
 {"description": "Schema for <group>/<type>", "definitions": {...}, "allOf": [{"$ref": ...}, ...]}.
 """
 
+import copy
 import json
 from pathlib import Path
 
@@ -21,9 +22,11 @@ def shipped_data_type_schemas() -> dict[str, dict]:
 
 
 def compose_schema(group_name: str, type_name: str, type_schema: dict | None) -> dict:
-    definitions = {"_timestamp": TIMESTAMP_SCHEMA}
+    # Copies: callers may change the schema they get without changing the shared timestamp schema
+    # or the data type's field.
+    definitions = {"_timestamp": copy.deepcopy(TIMESTAMP_SCHEMA)}
     if type_schema:
-        definitions[type_name] = type_schema
+        definitions[type_name] = copy.deepcopy(type_schema)
     return {
         "description": f"Schema for {group_name}/{type_name}",
         "definitions": definitions,

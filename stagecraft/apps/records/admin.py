@@ -13,7 +13,6 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -155,7 +154,7 @@ def upload_records(data_set: DataSet, name: str, content: bytes, user) -> int:
 
 
 def records_context(data_set: DataSet) -> dict:
-    """What the change page shows about the data set's records: three queries."""
+    """What the change page shows about the data set's records: three or four queries."""
     records = Record.objects.filter(data_set=data_set)
     count = records.count()
     newest = (
@@ -165,11 +164,16 @@ def records_context(data_set: DataSet) -> dict:
         .first()
     )
     seconds = seconds_out_of_date(newest, data_set.max_age_expected, timezone.now())
+    # Newest _timestamp first, read backwards along the (data_set, timestamp) index; records
+    # without a _timestamp (rare: the schema requires one) only fill up a short preview.
     latest = list(
-        records.order_by(F("timestamp").desc(nulls_last=True), "-updated_at", "-id").values_list(
-            "data", flat=True
-        )[:PREVIEW_SIZE]
+        records.filter(timestamp__isnull=False)
+        .order_by("-timestamp")
+        .values_list("data", flat=True)[:PREVIEW_SIZE]
     )
+    if len(latest) < PREVIEW_SIZE:
+        untimed = records.filter(timestamp__isnull=True).order_by("-updated_at", "-id")
+        latest += untimed.values_list("data", flat=True)[: PREVIEW_SIZE - len(latest)]
     columns = preview_columns(latest)
     return {
         "records_count": count,

@@ -19,6 +19,7 @@ admin upload, schema migrations) share it.
 
 import base64
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -208,14 +209,29 @@ def isoformat(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).isoformat()
 
 
-def _finish(record: dict) -> dict:
-    timestamp = record.get("_timestamp")
-    if timestamp is not None:
-        record.update(period_starts(timestamp))
+def period_start_texts(timestamp: datetime.datetime) -> dict[str, str]:
+    """period_starts() as ISO text, cut from the timestamp's own text (this runs for every record)."""
+    text = timestamp.isoformat()  # YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00
+    midnight = "T00:00:00+00:00"
+    week = timestamp.date() - datetime.timedelta(days=timestamp.weekday())
     return {
-        key: isoformat(value) if isinstance(value, datetime.datetime) else value
-        for key, value in record.items()
+        "_hour_start_at": text[:13] + ":00:00+00:00",
+        "_day_start_at": text[:10] + midnight,
+        "_week_start_at": week.isoformat() + midnight,
+        "_month_start_at": text[:7] + "-01" + midnight,
+        "_quarter_start_at": f"{text[:4]}-{(timestamp.month - 1) // 3 * 3 + 1:02}-01{midnight}",
+        "_year_start_at": text[:4] + "-01-01" + midnight,
     }
+
+
+def _finish(record: dict) -> dict:
+    if "_timestamp" in record:
+        record.update(period_start_texts(record["_timestamp"]))
+    # Every datetime here is already in UTC (datetime.UTC), so isoformat() gives "+00:00".
+    for field in TIME_FIELDS:
+        if field in record:
+            record[field] = record[field].isoformat()
+    return record
 
 
 # -- record rules (§1.5) ---------------------------------------------------------------------
@@ -224,10 +240,9 @@ def _finish(record: dict) -> dict:
 def validate_record(record: dict) -> str | None:
     """The first rule the record breaks, or None."""
     for key, value in record.items():
-        if not isinstance(key, str) or not KEY_PATTERN.match(key.lower()):
-            return f"{key} is not a valid key"
-        if key.startswith("_") and key not in INTERNAL_FIELDS:
-            return f"{key} is not a recognised internal field"
+        key_error = _key_error(key)
+        if key_error:
+            return key_error
         if key in TIME_FIELDS and isinstance(value, datetime.datetime):
             continue
         if not _valid_value(value):
@@ -241,6 +256,16 @@ def validate_record(record: dict) -> str | None:
             return f'_id "{py2_str(record_id)}" is not a valid id'
         if len(record_id.encode("utf-8")) > MAX_ID_LENGTH:
             return f'_id "{record_id[:40]}..." is longer than {MAX_ID_LENGTH} bytes'
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_error(key: str) -> str | None:
+    """The key rule and the internal-field rule; cached, as a batch repeats the same few keys."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key.lower()):
+        return f"{key} is not a valid key"
+    if key.startswith("_") and key not in INTERNAL_FIELDS:
+        return f"{key} is not a recognised internal field"
     return None
 
 

@@ -48,3 +48,29 @@ def test_composed_schema_checks_timestamp_and_type_rules():
     assert list(validator.iter_errors(good)) == []
     messages = sorted(e.message for e in validator.iter_errors({"channel": "paper", "count": "abc"}))
     assert messages == ["'_timestamp' is a required property", "'abc' is not of type 'integer'"]
+
+
+def test_changing_a_composed_schema_changes_nothing_shared():
+    type_schema = {"type": "object", "required": ["count"]}
+    composed = compose_schema("g", "t", type_schema)
+    composed["definitions"]["_timestamp"]["required"].append("oops")
+    composed["definitions"]["t"]["required"].append("oops")
+    assert compose_schema("g", "t", type_schema)["definitions"]["_timestamp"]["required"] == ["_timestamp"]
+    assert type_schema["required"] == ["count"]
+
+
+def test_a_type_without_rules_composes_the_timestamp_only():
+    assert compose_schema("carers-allowance", "plain", {}) == {
+        "description": "Schema for carers-allowance/plain",
+        "definitions": {"_timestamp": compose_schema("a", "b", None)["definitions"]["_timestamp"]},
+        "allOf": [{"$ref": "#/definitions/_timestamp"}],
+    }
+
+
+def test_each_shipped_data_type_has_a_valid_schema_and_description():
+    for data_type in DataType.objects.filter(
+        name__in=["transactions-by-channel", "customer-satisfaction", "realtime", "monitoring"]
+    ):
+        data_type.full_clean()
+        assert data_type.description
+        assert data_type.schema["type"] == "object"

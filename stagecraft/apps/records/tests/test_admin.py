@@ -46,6 +46,7 @@ def test_the_change_page_shows_the_records_summary_and_preview(admin_client, dat
     assert "Latest records (newest 20 of 25)" in page
     assert page.count("<tr><td>r") == 20
     assert 'id="records-query"' in page
+    assert reverse("records_admin_query", args=[data_set.pk]) in page
     assert upload_url(data_set) in page and empty_url(data_set) in page
 
 
@@ -56,6 +57,13 @@ def test_the_change_page_says_when_data_is_in_date_or_missing(admin_client, data
     write(data_set, 1)
     page = admin_client.get(change_url(data_set)).content.decode()
     assert "in date" in page
+
+
+def test_the_preview_lists_newest_timestamps_first_then_records_without_one(admin_client, data_set):
+    store_documents(data_set, [{"_id": "untimed", "visits": 0}])
+    write(data_set, 2)
+    page = admin_client.get(change_url(data_set)).content.decode()
+    assert page.index("<tr><td>r1") < page.index("<tr><td>r0") < page.index("<tr><td>untimed")
 
 
 def test_the_change_page_costs_a_fixed_number_of_record_queries(

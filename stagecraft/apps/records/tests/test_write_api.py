@@ -90,11 +90,11 @@ def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatc
     calls = []
     real_upsert = storage._upsert
 
-    def fail_on_second_chunk(rows):
+    def fail_on_second_chunk(data_set_id, updated_at, rows):
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("database went away")
-        real_upsert(rows)
+        real_upsert(data_set_id, updated_at, rows)
 
     monkeypatch.setattr(storage, "BATCH_SIZE", 2)
     monkeypatch.setattr(storage, "_upsert", fail_on_second_chunk)
@@ -176,3 +176,16 @@ def test_writing_by_an_unknown_name_answers_404(client, data_set):
 @pytest.mark.parametrize("name", ["_data_set", "$invalid", "has-hyphen"])
 def test_names_that_break_the_key_rule_are_not_routes(client, data_set, name):
     assert post(client, f"/{name}", [{"_timestamp": TS}]).status_code == 404
+
+
+def test_a_capped_data_set_keeps_only_the_newest_records_within_its_budget(client, db):
+    from stagecraft.apps.datasets.tests.factories import DataSetFactory
+
+    DataSetFactory(data_group__name="g1", data_type__name="live", bearer_token="secret", capped_size=1200)
+    for hour in range(12):
+        records = [{"_timestamp": f"2014-01-20T{hour:02}:00:00Z", "unique_visitors": hour}]
+        assert post(client, "/data/g1/live", records).status_code == 200
+    kept = sorted(record.data["unique_visitors"] for record in Record.objects.all())
+    assert sum(record.size for record in Record.objects.all()) <= 1200
+    assert kept == list(range(12 - len(kept), 12))
+    assert 0 < len(kept) < 12

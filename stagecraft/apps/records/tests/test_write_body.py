@@ -48,7 +48,9 @@ def test_it_rejects_invalid_utf8(client, data_set):
 def test_it_rejects_a_non_json_content_type(client, data_set):
     response = post(client, URL, [{"_timestamp": TS}], content_type="text/plain")
     assert response.status_code == 400
-    assert response.json() == {"messages": ["Expected header: Content-type: application/json"]}
+    assert response.json() == {
+        "messages": ["ValidationError('Expected header: Content-type: application/json',)"]
+    }
     assert Record.objects.count() == 0
 
 

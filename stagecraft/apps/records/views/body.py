@@ -34,8 +34,11 @@ class BodyTooLarge(BodyError):
 
 
 class WrongContentType(BodyError):
+    # Word for word the original's body: the Python 2 repr of its exception (backdrop-api.md §1.3, §1.9).
+    MESSAGE = "ValidationError('Expected header: Content-type: application/json',)"
+
     def __init__(self) -> None:
-        super().__init__("Expected header: Content-type: application/json")
+        super().__init__(self.MESSAGE)
 
 
 def read_json_body(request: HttpRequest) -> object:

@@ -194,3 +194,32 @@ def test_the_changelist_counts_data_sets_without_a_query_per_row(admin_client, d
 def test_the_changelist_does_not_count_the_whole_table(admin_client):
     response = admin_client.get(CHANGELIST_URL)
     assert response.context["cl"].show_full_result_count is False
+
+
+def test_the_bulk_delete_action_refuses_groups_in_use_naming_their_data_sets(admin_client):
+    busy = DataGroupFactory(name="busy")
+    idle = DataGroupFactory(name="idle")
+    DataSetFactory(data_group=busy, data_type=DataTypeFactory(name="t-one"))
+    response = admin_client.post(
+        CHANGELIST_URL,
+        {"action": "delete_selected", "_selected_action": [busy.pk, idle.pk], "post": "yes"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "would require deleting the following protected related objects" in body
+    assert "busy_t_one" in body
+    assert set(DataGroup.objects.values_list("name", flat=True)) == {"busy", "idle"}
+
+
+def test_the_change_page_lists_inline_data_sets_in_a_fixed_number_of_queries(
+    admin_client, django_assert_num_queries, django_assert_max_num_queries
+):
+    group = DataGroupFactory(name="big")
+    DataSetFactory(data_group=group, data_type=DataTypeFactory(name="t-0"))
+    with django_assert_max_num_queries(20) as few:
+        admin_client.get(change_url(group))
+    for n in range(1, 30):
+        DataSetFactory(data_group=group, data_type=DataTypeFactory(name=f"t-{n}"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = admin_client.get(change_url(group))
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 30

@@ -238,3 +238,37 @@ def test_the_changelist_has_no_bulk_delete_action(admin_client):
     actions = response.context["cl"].model_admin.get_actions(response.wsgi_request)
     assert "delete_selected" not in actions
     assert "delete_selected" not in response.content.decode()
+
+
+def deleted_version_url(client, data_set: DataSet) -> str:
+    client.post(reverse("admin:datasets_dataset_delete", args=[data_set.pk]), {"post": "yes"})
+    (deleted,) = client.get(reverse("admin:datasets_dataset_recoverlist")).context["deleted"]
+    return reverse("admin:datasets_dataset_recover", args=[deleted.pk])
+
+
+def test_it_explains_why_a_data_set_whose_name_is_taken_again_cant_be_recovered(
+    admin_client, group, data_type
+):
+    admin_client.post(ADD_URL, add_data(group, data_type, bearer_token="old"))
+    url = deleted_version_url(admin_client, DataSet.objects.get())
+    admin_client.post(ADD_URL, add_data(group, data_type, bearer_token="new"))
+    with new_revisions() as log:
+        response = admin_client.post(url, {}, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1:] == [
+        "A data set named carers_allowance_customer_satisfaction exists again, so the deleted one can't "
+        "be recovered. Edit the existing data set instead (or delete it first)."
+    ]
+    assert list(DataSet.objects.values_list("bearer_token", flat=True)) == ["new"]
+    assert log.new == []
+
+
+def test_it_explains_that_a_deleted_group_must_be_recovered_first(admin_client, group, data_type):
+    admin_client.post(ADD_URL, add_data(group, data_type))
+    url = deleted_version_url(admin_client, DataSet.objects.get())
+    group.delete()
+    response = admin_client.get(url, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The data group of carers_allowance_customer_satisfaction has been deleted: "
+        "recover the data group first."
+    ]
+    assert not DataSet.objects.exists()

@@ -1,0 +1,56 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from stagecraft.libs.mass_update import MassUpdateError, import_data_sets
+
+
+class Command(BaseCommand):
+    help = (
+        "Create data sets from a JSON list of serialised data sets (what export_data_sets writes and "
+        "the API returns), with their data groups and data types when missing. Existing data sets "
+        "are skipped, or updated with --update. One revision, all or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("dump", help="The JSON file to read; - reads stdin.")
+        parser.add_argument("--update", action="store_true", help="Update data sets that already exist.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and report; change nothing.")
+
+    def handle(self, *args, dump, update, dry_run, **options):
+        try:
+            text = sys.stdin.read() if dump == "-" else Path(dump).read_text()
+        except OSError as error:
+            raise CommandError(f"Can't read {dump}: {error.strerror}.") from None
+        try:
+            entries = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"{dump} is not valid JSON: {error}.") from None
+        source = "stdin" if dump == "-" else dump
+        try:
+            result = import_data_sets(entries, update=update, dry_run=dry_run, source=source)
+        except MassUpdateError as error:
+            raise CommandError(str(error)) from None
+        for warning in result.warnings:
+            self.stderr.write(f"Warning: {warning}")
+        verb = "would be " if dry_run else ""
+        for label, names in (
+            ("created", result.created),
+            ("updated", result.updated),
+            ("skipped, already there (use --update to update)", result.skipped if not update else []),
+            ("already up to date", result.unchanged),
+        ):
+            for name in names:
+                self.stdout.write(f"{name}: {verb}{label}")
+        summary = (
+            f"{len(result.created)} data sets {verb}created, {len(result.updated)} {verb}updated, "
+            f"{len(result.skipped) + len(result.unchanged)} left as they were"
+        )
+        if result.created_groups:
+            summary += f"; new data groups: {', '.join(result.created_groups)}"
+        if result.created_types:
+            summary += f"; new data types: {', '.join(result.created_types)}"
+        prefix = "Dry run, nothing was changed: " if dry_run else "Imported: "
+        self.stdout.write(prefix + summary + ".")

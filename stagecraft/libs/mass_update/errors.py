@@ -1,0 +1,20 @@
+"""Errors a person reads: each says what was wrong and names the object."""
+
+
+class MassUpdateError(Exception):
+    """A mass update, import or migration was refused; nothing was written."""
+
+
+class MappingError(MassUpdateError):
+    """A migration mapping is malformed or names something that does not exist."""
+
+
+class MigrationFailed(MassUpdateError):
+    """Some records did not pass validation: the migration was rolled back, nothing was written.
+
+    `reports` holds, for each mapping, the counts and the first errors, so callers can print them.
+    """
+
+    def __init__(self, reports: list):
+        self.reports = reports
+        super().__init__("\n".join(report.summary() for report in reports if report.records_failed))
