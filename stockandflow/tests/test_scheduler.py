@@ -3,7 +3,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 from stockandflow.models import ScheduledRun
@@ -148,3 +148,16 @@ def test_the_command_runs_the_global_schedule_and_prints_a_summary(monkeypatch, 
     call_command("run_periodic_schedule")
     assert "ran count for 2026-03-09 00:00 to 2026-03-10 00:00" in capsys.readouterr().out
     assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_the_command_fails_naming_the_failed_task(monkeypatch, capsys):
+    def broken(period):
+        raise ValueError("no such stock")
+
+    schedule, _ = make_schedule(func=broken)
+    monkeypatch.setattr("stockandflow.management.commands.run_periodic_schedule.schedule", schedule)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: T)
+    with pytest.raises(CommandError, match=r"count \(2026-03-09 00:00\): ValueError: no such stock"):
+        call_command("run_periodic_schedule")
+    assert not ScheduledRun.objects.exists()
