@@ -1,5 +1,4 @@
-"""Reading records back with the public client's DataSet.get (backdrop-api.md §2). The read API is
-built on another branch: until it is on main these tests skip, saying so."""
+"""Reading records back with the public client's DataSet.get (backdrop-api.md §2, §2.6)."""
 
 import pytest
 import requests
@@ -17,12 +16,7 @@ RECORDS = [
 
 
 def _get(client: DataSet, query: dict | None = None):
-    try:
-        return client.get(query)
-    except requests.HTTPError as error:
-        if error.response.status_code == 501:
-            pytest.skip("the read API is not on main yet (GET answers 501)")
-        raise
+    return client.get(query)
 
 
 @pytest.fixture
