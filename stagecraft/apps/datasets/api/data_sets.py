@@ -133,6 +133,11 @@ def create_data_set(request: HttpRequest) -> HttpResponse:
             return error_response(409, f"A data set named '{name}' already exists.")
         if "name" not in errors and _name_problem(body, name):
             errors["name"] = _name_problem(body, name)
+        if "schema" not in errors and "schema" in body and body["schema"] != data_set.schema:
+            errors["schema"] = [
+                f"the schema comes from the data type {data_set.data_type.name!r}: change the data "
+                "type's schema instead, and leave this out."
+            ]
     if errors:
         return invalid("The data set could not be created", errors)
     client = request.api_client

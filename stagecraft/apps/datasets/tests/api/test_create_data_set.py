@@ -63,6 +63,33 @@ def test_it_takes_every_configurable_field(api, cast):
     assert response.json()["auto_ids"] == ["_timestamp", "channel"]
 
 
+def test_it_takes_back_a_data_set_as_the_api_serialised_it(api, cast):
+    # A data set copied from another Stagecraft (GET, then POST the same body) carries the
+    # read-only name and schema: they are accepted when they match what would be generated.
+    source = DataSetFactory(data_group=DataGroupFactory(name="carers-allowance"), auto_ids="channel")
+    copied = {**source.to_dict(), "data_type": "channel", "name": "carers_allowance_channel"}
+    copied["schema"] = {
+        **copied["schema"],
+        "description": "Schema for carers-allowance/channel",
+        "definitions": {
+            "_timestamp": copied["schema"]["definitions"]["_timestamp"],
+            "channel": {"type": "object"},
+        },
+        "allOf": [{"$ref": "#/definitions/_timestamp"}, {"$ref": "#/definitions/channel"}],
+    }
+    response = api.post("/data-sets", copied, cast["admin"])
+    assert response.status_code == 201, response.json()
+    assert response.json() == {**copied, "bearer_token": source.bearer_token}
+
+
+def test_it_refuses_a_schema_that_differs_from_the_data_types(api, cast):
+    response = api.post("/data-sets", {**BODY, "schema": {"type": "object"}}, cast["create"])
+    assert response.status_code == 400
+    assert "the schema comes from the data type 'channel'" in response.content.decode()
+    assert not DataSet.objects.exists()
+    assert Revision.objects.count() == 0
+
+
 def test_it_answers_409_when_the_data_set_exists(api, cast):
     api.post("/data-sets", BODY, cast["create"])
     response = api.post("/data-sets", {**BODY, "realtime": True}, cast["create"])
@@ -89,7 +116,7 @@ def test_it_reports_every_field_error_at_once(api, cast):
         "capped_size": -1,
         "upload_format": "pdf",
         "auto_ids": "x, bad field",
-        "schema": {},
+        "colour": "blue",
     }
     response = api.post("/data-sets", body, cast["create"])
     assert response.status_code == 400
@@ -97,9 +124,9 @@ def test_it_reports_every_field_error_at_once(api, cast):
     assert body["message"] == "The data set could not be created: 7 problems. See errors."
     details = {error["source"]["pointer"]: error["detail"] for error in body["errors"]}
     assert details == {
-        "/schema": "Unknown field 'schema'. The fields are: data_group, data_type, name, bearer_token, "
+        "/colour": "Unknown field 'colour'. The fields are: data_group, data_type, name, bearer_token, "
         "upload_format, upload_filters, auto_ids, queryable, realtime, published, raw_queries_allowed, "
-        "capped_size, max_age_expected.",
+        "capped_size, max_age_expected, schema.",
         "/data_type": "data_type must be the name of a data type; got a number.",
         "/queryable": "queryable must be of type boolean; got a string.",
         "/capped_size": "capped_size must be a whole number from 0 to 2147483647.",
