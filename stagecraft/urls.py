@@ -11,7 +11,9 @@ urlpatterns = [
     # Without this the records' catch-all by-name route would answer /admin with a JSON 404.
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
     path("stockandflow-admin/", stockandflow_admin_site.urls),
+    path("stockandflow-admin", RedirectView.as_view(url="/stockandflow-admin/", permanent=True)),
     path("metrics/", include("stockandflow.urls")),
+    path("metrics", RedirectView.as_view(url="/metrics/", permanent=True)),
     # The data-set configuration API: before the records routes, whose last route catches names.
     path("", include("stagecraft.apps.datasets.urls")),
     # Routes of the public client library that are refused on purpose (docs/api.md, Compatibility).

@@ -139,3 +139,8 @@ def test_the_admin_index_links_to_the_health_report(admin_client, db):
     assert response.status_code == 200
     assert 'href="/metrics/data-set-health/"' in response.content.decode()
     assert 'href="/stockandflow-admin/"' in response.content.decode()
+
+
+def test_the_metrics_paths_without_a_slash_redirect(client, db):
+    assert client.get("/metrics")["Location"] == "/metrics/"
+    assert client.get("/stockandflow-admin")["Location"] == "/stockandflow-admin/"
