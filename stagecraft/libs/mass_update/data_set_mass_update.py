@@ -7,23 +7,14 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 
 from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.datasets.models.data_set import CONFIGURABLE_FIELDS, FROZEN_FIELDS
 
 from .errors import MassUpdateError
 from .selection import describe_selection, select_data_sets
 
 # Fields a mass update may set. The name, group, type and capped size are frozen after creation;
 # created/modified are maintained by Django.
-UPDATABLE_FIELDS = (
-    "bearer_token",
-    "upload_format",
-    "upload_filters",
-    "auto_ids",
-    "queryable",
-    "realtime",
-    "max_age_expected",
-    "published",
-    "raw_queries_allowed",
-)
+UPDATABLE_FIELDS = tuple(field for field in CONFIGURABLE_FIELDS if field not in FROZEN_FIELDS)
 
 # Never written to revision comments or summaries: the comment is readable by every admin.
 SECRET_FIELDS = ("bearer_token",)

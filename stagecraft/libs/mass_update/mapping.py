@@ -15,23 +15,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stagecraft.apps.datasets.models.data_set import CONFIGURABLE_FIELDS, LIST_FIELDS
+
 from .errors import MappingError
 
 # Configuration a mapping's new_data_set may override (besides data_group and data_type).
 # The name is always regenerated from the group and type, and the schema comes from the type.
-OVERRIDABLE_FIELDS = (
-    "bearer_token",
-    "upload_format",
-    "upload_filters",
-    "auto_ids",
-    "queryable",
-    "realtime",
-    "capped_size",
-    "max_age_expected",
-    "published",
-    "raw_queries_allowed",
-)
-_LIST_FIELDS = ("auto_ids", "upload_filters")
+OVERRIDABLE_FIELDS = CONFIGURABLE_FIELDS
+_LIST_FIELDS = LIST_FIELDS
 _TOP_LEVEL_KEYS = {"old_data_set", "new_data_set", "data_mapping"}
 _DATA_MAPPING_KEYS = {"key_mapping", "value_mapping"}
 

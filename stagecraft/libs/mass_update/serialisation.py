@@ -13,22 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType
-from stagecraft.apps.datasets.models.data_set import data_set_name
+from stagecraft.apps.datasets.models.data_set import CONFIGURABLE_FIELDS, LIST_FIELDS, data_set_name
 
 from .errors import MassUpdateError
 from .selection import select_data_sets
 
 # Keys of DataSet.to_dict() that map to a field of the same name.
-_PLAIN_FIELDS = (
-    "raw_queries_allowed",
-    "upload_format",
-    "queryable",
-    "realtime",
-    "capped_size",
-    "max_age_expected",
-    "published",
-)
-_LIST_FIELDS = ("upload_filters", "auto_ids")
+# (The bearer token is one too, but null in the dump means "" in the model: handled on its own.)
+_LIST_FIELDS = LIST_FIELDS
+_PLAIN_FIELDS = tuple(f for f in CONFIGURABLE_FIELDS if f not in LIST_FIELDS and f != "bearer_token")
 _KNOWN_KEYS = {"name", "data_group", "data_type", "bearer_token", "schema", *_PLAIN_FIELDS, *_LIST_FIELDS}
 _ERRORS_SHOWN = 20
 

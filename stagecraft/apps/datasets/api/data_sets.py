@@ -12,7 +12,7 @@ from stagecraft.apps.apiclients.models import ADMIN, CREATE, SIGNIN
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..models import DataGroup, DataSet, DataType
-from ..models.data_set import data_set_name
+from ..models.data_set import CONFIGURABLE_FIELDS, LIST_FIELDS, data_set_name
 from .access import data_set_not_found, unknown_parameters, visible_data_sets
 from .bodies import FieldErrors, check_body, invalid, merge_validation_error
 from .serialise import serialise_data_set, serialise_data_sets
@@ -25,17 +25,8 @@ LIST_FILTERS = {
     "data_type": "data_type__name",
 }
 # Fields of the serialised form a POST may set, with how the model stores them.
-_LIST_FIELDS = ("upload_filters", "auto_ids")
-_PLAIN_FIELDS = (
-    "bearer_token",
-    "upload_format",
-    "queryable",
-    "realtime",
-    "published",
-    "raw_queries_allowed",
-    "capped_size",
-    "max_age_expected",
-)
+_LIST_FIELDS = LIST_FIELDS
+_PLAIN_FIELDS = tuple(field for field in CONFIGURABLE_FIELDS if field not in LIST_FIELDS)
 
 
 @authorize(SIGNIN)

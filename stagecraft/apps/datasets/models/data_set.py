@@ -23,6 +23,23 @@ MAX_AGE_HELP = (
 # Fields that define where the data set's records live; changing them later would orphan records.
 FROZEN_FIELDS = ("name", "data_group_id", "data_type_id", "capped_size")
 
+# The fields of the serialised form that the API, imports and migrations may set. The rest of it
+# (name, data_group, data_type, schema) identifies the data set or is derived from it.
+CONFIGURABLE_FIELDS = (
+    "bearer_token",
+    "upload_format",
+    "upload_filters",
+    "auto_ids",
+    "queryable",
+    "realtime",
+    "capped_size",
+    "max_age_expected",
+    "published",
+    "raw_queries_allowed",
+)
+# Stored as comma-separated text, serialised as lists.
+LIST_FIELDS = ("upload_filters", "auto_ids")
+
 
 def data_set_name(group_name: str, type_name: str) -> str:
     return f"{group_name}_{type_name}".replace("-", "_")
