@@ -2,7 +2,8 @@
 
 {"status": "error", "message": ..., "errors": [{"status": "<code>", "title": ..., "detail": ...}]}
 
-Also Django's handler400/404/500 so routing-level errors answer in that shape instead of HTML.
+Also Django's handler400/403/404/500, so routing-level errors of the APIs answer in that shape
+instead of HTML; the pages people read (the admin, the metrics reports) keep Django's HTML pages.
 """
 
 import json
@@ -11,6 +12,7 @@ from http import HTTPStatus
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views import defaults
 
 
 def api_headers(response: HttpResponse) -> HttpResponse:
@@ -60,18 +62,32 @@ def too_big() -> HttpResponse:
     return error_response(413, "The request body is larger than the 1 MiB limit.")
 
 
+# Pages people read in a browser keep Django's HTML error pages; everything else is an API.
+HTML_PREFIXES = ("/admin/", "/static/", "/metrics/", "/stockandflow-admin/")
+
+
+def _for_people(request: HttpRequest) -> bool:
+    return request.path.startswith(HTML_PREFIXES)
+
+
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Django turns RequestDataTooBig (a SuspiciousOperation) into a 400 when it escapes a view.
     if isinstance(exception, RequestDataTooBig):
         return too_big()
+    if _for_people(request):
+        return defaults.bad_request(request, exception)
     return error_response(400, "The request could not be understood.")
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _for_people(request):
+        return defaults.permission_denied(request, exception)
     return error_response(403, "You don't have permission to access this.")
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _for_people(request):
+        return defaults.page_not_found(request, exception)
     if request.path.startswith("/data/"):
         # The record store's routes answer as the original data store's router did (backdrop-api.md §1.11).
         return JsonResponse({"status": "error", "message": "Not Found"}, status=404)
@@ -79,6 +95,8 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    if _for_people(request):
+        return defaults.server_error(request)
     return error_response(500, "Something went wrong on our side; it has been logged.")
 
 
@@ -95,7 +113,7 @@ class DebugJsonNotFoundMiddleware:
         if (
             response.status_code == 404
             and response.get("Content-Type", "").startswith("text/html")
-            and not request.path.startswith(("/admin/", "/static/"))
+            and not _for_people(request)
         ):
             return handler404(request)
         return response
