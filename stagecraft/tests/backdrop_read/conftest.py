@@ -1,7 +1,8 @@
 """Helpers for the original data store's read scenarios, run against our app over the real routes.
 
 `data_set(name, ...)` makes a data set the way a scenario's "Given ... is in "<name>" data_set"
-does: reachable by name on the deprecated route (`/<name>`) and by `/data/<group>/<type>`.
+does: reachable by name on the deprecated route (`/<name>`) and by `/data/<group>/<type>`, in
+protected mode unless the scenario's settings allow raw queries (the original's default).
 Records go through the real write path (`prepare_records` + `store_documents`); records the
 pipeline would refuse (no `_timestamp`) are saved directly in the same stored format.
 """
@@ -18,7 +19,7 @@ from stagecraft.apps.records.tests.read.records import store, store_raw
 @pytest.fixture
 def data_set(db):
     def make(name: str, *records: dict, group: str | None = None, type_: str | None = None, **settings):
-        settings = {"published": True, "raw_queries_allowed": True, **settings}
+        settings = {"published": True, "raw_queries_allowed": False, **settings}
         made = DataSetFactory(data_group__name=group or name, data_type__name=type_ or "scenario", **settings)
         # The scenarios address data sets by a bare name ("foo"), which our group_type naming can't
         # give; the name is only a label, so set it directly.

@@ -63,7 +63,7 @@ def test_filtering_by_a_field_name_starting_with_a_dollar_is_refused(data_set, g
     response = go("/weekly?filter_by=$where:function(){}")
 
     assert response.status_code == 400
-    assert response.json()["status"] == "error"
+    assert response.json() == {"status": "error", "message": "Cannot filter by an invalid field name"}
 
 
 def test_filtering_between_two_points_and_by_a_key_and_value(data_set, go):

@@ -97,7 +97,10 @@ def test_grouping_by_week_and_the_field_of_that_period_is_refused(data_set, go):
     )
 
     assert response.status_code == 400
-    assert response.json()["status"] == "error"
+    assert response.json() == {
+        "status": "error",
+        "message": "Cannot group by internal fields, internal fields start with an underscore",
+    }
 
 
 def test_grouping_by_internal_fields_is_refused(data_set, go):
@@ -106,4 +109,7 @@ def test_grouping_by_internal_fields_is_refused(data_set, go):
     response = go("/weekly?group_by=_anything")
 
     assert response.status_code == 400
-    assert response.json()["status"] == "error"
+    assert response.json() == {
+        "status": "error",
+        "message": "Cannot group by internal fields, internal fields start with an underscore",
+    }

@@ -9,7 +9,7 @@ from .data import DINOSAURS
 
 
 def test_querying_data_by_data_group_and_data_type(data_set, go):
-    data_set("rawr", *DINOSAURS, group="dinosaurs", type_="taxonomy")
+    data_set("rawr", *DINOSAURS, group="dinosaurs", type_="taxonomy", raw_queries_allowed=True)
 
     assert len(results(go("/data/dinosaurs/taxonomy"))) == 4
 

@@ -11,7 +11,11 @@ def test_getting_all_the_data_in_a_data_set(data_set, go):
 
 
 def test_data_without_timestamps_is_returned(data_set, go):
-    data_set("rawr", *[{k: v for k, v in d.items() if k != "_timestamp"} for d in DINOSAURS])
+    data_set(
+        "rawr",
+        *[{k: v for k, v in d.items() if k != "_timestamp"} for d in DINOSAURS],
+        raw_queries_allowed=True,
+    )
 
     assert len(results(go("/rawr"))) == 4
 
