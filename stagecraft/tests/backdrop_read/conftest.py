@@ -52,3 +52,18 @@ def without_derived(document: dict) -> dict:
         for key, value in document.items()
         if not key.endswith("_start_at") and key != "_updated_at"
     }
+
+
+@pytest.fixture
+def post(client):
+    """`When I post the data to "/<name>"` with the data set's bearer token (the write API)."""
+
+    def send(path: str, records: list[dict], token: str):
+        return client.post(
+            path,
+            json.dumps(records),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    return send
