@@ -58,3 +58,16 @@ def test_limiting_a_periodic_query_with_start_and_end_is_refused(data_set, go):
         "status": "error",
         "message": "A period query can only be limited if it is grouped - please add 'group_by'",
     }
+
+
+def test_sorting_a_periodic_grouped_query_on_a_key_and_limiting(data_set, go):
+    # From the older copy, features/sort_and_limit.feature (with the time range now required).
+    data_set("foo", *LICENSING_2)
+
+    data = results(
+        go(
+            "/foo?group_by=authority&period=week&sort_by=_count:ascending&limit=1&start_at=2012-12-03T00:00:00Z&end_at=2012-12-17T00:00:00Z"
+        )
+    )
+
+    assert [group["authority"] for group in data] == ["Camden"]
