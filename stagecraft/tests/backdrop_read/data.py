@@ -4,6 +4,13 @@ Only the fields the scenarios look at are kept. The derived `_week_start_at` som
 records carry is left out: our write pipeline adds every `_*_start_at` field itself.
 """
 
+from datetime import datetime, timedelta
+
+
+def every(start: datetime, step: timedelta, count: int) -> list[dict]:
+    """`count` records, `step` apart from `start`."""
+    return [{"_timestamp": (start + step * index).isoformat(), "value": index} for index in range(count)]
+
 
 def _licensing(id_: str, timestamp: str, authority: str, licence: str = "Temporary events notice") -> dict:
     return {
