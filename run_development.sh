@@ -14,6 +14,8 @@ PORT="${PORT:-8000}"
 
 python manage.py migrate --noinput
 python manage.py load_demo_data
+python manage.py load_demo_health_records
+python manage.py run_periodic_schedule
 python manage.py ensure_admin_user --username admin
 # An API client with every permission; each run gives it a new token (only its hash is stored).
 python manage.py create_api_client development --permission admin --permission create --permission signin \

@@ -9,6 +9,9 @@ from .env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("SECRET_KEY", "")
+# The data store's whole-collection routes (DELETE and POST /data-sets/<name>, docs/records.md) take
+# this token; unset, they refuse every call.
+STAGECRAFT_COLLECTION_ENDPOINT_TOKEN = env_str("STAGECRAFT_COLLECTION_ENDPOINT_TOKEN", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 

@@ -1,8 +1,14 @@
-"""How fresh each data set's records are: the newest `_timestamp` against `max_age_expected`."""
+"""How fresh each data set's records are: the newest record time against `max_age_expected`.
+
+A record's time is its `_timestamp`, or, for a record without one, when it was written: as the
+original's PostgreSQL store, whose timestamp column falls back to `_updated_at` (backdrop-api.md §3,
+and its status feature, which checks a data set holding only "a record updated 10 seconds ago").
+"""
 
 import datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from stagecraft.apps.datasets.models import DataSet
@@ -20,8 +26,19 @@ def newest_timestamp_subquery() -> Subquery:
     )
 
 
+def newest_untimed_write_subquery() -> Subquery:
+    """When the data set's newest record without a `_timestamp` was written (null when none)."""
+    return Subquery(
+        Record.objects.filter(data_set=OuterRef("pk"), timestamp__isnull=True)
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+
+
 def with_last_updated(data_sets: QuerySet) -> QuerySet:
-    return data_sets.annotate(last_updated=newest_timestamp_subquery())
+    timed, untimed = newest_timestamp_subquery(), newest_untimed_write_subquery()
+    # The later of the two; Coalesce first, because SQLite's GREATEST of a NULL is NULL.
+    return data_sets.annotate(last_updated=Greatest(Coalesce(timed, untimed), Coalesce(untimed, timed)))
 
 
 def seconds_out_of_date(

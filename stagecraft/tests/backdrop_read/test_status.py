@@ -1,7 +1,7 @@
 """features/read_api/status.feature: GET /_status/data-sets and max_age_expected.
 
-Our freshness is the newest `_timestamp` (docs/records.md), so "a record updated 10 seconds ago"
-is a record written now whose `_timestamp` is 10 seconds old.
+As in the scenario, "a record updated 10 seconds ago" has no `_timestamp`: it counts from when it
+was written (docs/records.md, Data set freshness).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -9,7 +9,8 @@ from unittest import mock
 
 import pytest
 
-from stagecraft.apps.records.tests.read.records import store_raw
+from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.tests.read.records import stored_document
 
 NOW = datetime(2014, 1, 20, 12, 0, tzinfo=UTC)
 
@@ -18,7 +19,9 @@ NOW = datetime(2014, 1, 20, 12, 0, tzinfo=UTC)
 def recent(data_set):
     def make(max_age_expected):
         made = data_set("recent", max_age_expected=max_age_expected)
-        store_raw(made, {"_timestamp": (NOW - timedelta(seconds=10)).isoformat()})
+        written_at = NOW - timedelta(seconds=10)
+        document, _ = stored_document({}, written_at)
+        Record.objects.create(data_set=made, record_id=document["_id"], updated_at=written_at, data=document)
         return made
 
     return make

@@ -63,6 +63,12 @@ class DataSetForm(forms.ModelForm):
             "max_age_expected",
             "raw_queries_allowed",
         )
+        # The comma-separated lists are one line long in practice: no need for a big text area.
+        widgets = {
+            "bearer_token": forms.TextInput(attrs={"size": 70}),
+            "auto_ids": forms.TextInput(attrs={"size": 70}),
+            "upload_filters": forms.TextInput(attrs={"size": 70}),
+        }
 
     def clean(self):
         # The frozen fields are read-only on the change page, so Django would silently ignore a

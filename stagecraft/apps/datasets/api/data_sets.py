@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from stagecraft.apps.apiclients.decorators import authorize, by_method
 from stagecraft.apps.apiclients.models import ADMIN, CREATE, SIGNIN
+from stagecraft.apps.records.views.collections import create_collection, delete_collection
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..models import DataGroup, DataSet, DataType
@@ -143,5 +144,6 @@ def create_data_set(request: HttpRequest) -> HttpResponse:
 
 
 data_sets = by_method(GET=list_data_sets, POST=create_data_set)
-data_set = by_method(GET=data_set_detail)
+# DELETE and POST are the data store's whole-collection routes (records, not configuration).
+data_set = by_method(GET=data_set_detail, DELETE=delete_collection, POST=create_collection)
 data_set_user_list = by_method(GET=data_set_users)

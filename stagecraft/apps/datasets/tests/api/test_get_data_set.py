@@ -77,10 +77,17 @@ def test_it_refuses_another_authorization_scheme(api, data_set):
 
 
 def test_it_answers_405_for_other_methods(api, cast, data_set):
-    response = api.client.delete(URL, **cast["admin"].headers)
+    response = api.client.put(URL, **cast["admin"].headers)
     assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
+    assert response["Allow"] == "DELETE, GET, HEAD, POST"
     assert response.json()["errors"][0]["status"] == "405"
+    assert DataSet.objects.filter(pk=data_set.pk).exists()
+
+
+def test_delete_is_the_data_stores_and_refuses_an_api_clients_token(api, cast, data_set):
+    # DELETE /data-sets/<name> drops records with the collection token (docs/records.md), never the data set.
+    response = api.client.delete(URL, **cast["admin"].headers)
+    assert response.status_code == 401
     assert DataSet.objects.filter(pk=data_set.pk).exists()
 
 
