@@ -80,9 +80,13 @@ def read_by_group_and_type(request: HttpRequest, data_group: str, data_type: str
 
 
 def read_by_name(request: HttpRequest, name: str) -> HttpResponse:
-    """The deprecated by-name route: the same answer, plus a strong ETag (SHA-1 of the body)."""
+    """The deprecated by-name route: the same answer, plus a strong ETag (SHA-1 of the body).
+
+    Query errors (400) carry one too: the original's ETag decorator wrapped the whole view, so its
+    400 answers had one and a matching If-None-Match got 304 (its cache_control.feature relies on it).
+    """
     response = _guarded(request, DataSet.objects.filter(name=name).first())
-    if response.status_code != 200 or request.method == "OPTIONS":
+    if response.status_code not in (200, 400) or request.method == "OPTIONS":
         return response
     etag = f'"{hashlib.sha1(response.content).hexdigest()}"'
     response["ETag"] = etag

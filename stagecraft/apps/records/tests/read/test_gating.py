@@ -129,10 +129,19 @@ class TestTheDeprecatedNameRoute:
         assert response.status_code == 200
         assert len(body(response)["data"]) == 5
 
-    def test_errors_carry_no_etag(self, licensing, client):
+    def test_query_errors_carry_an_etag_as_in_the_original(self, licensing, client):
         response = client.get(self.path, {"nonsense": "1"})
 
         assert response.status_code == 400
+        assert response["ETag"] == f'"{hashlib.sha1(response.content).hexdigest()}"'
+        assert (
+            client.get(self.path, {"nonsense": "1"}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+        )
+
+    def test_unknown_data_sets_carry_no_etag(self, db, client):
+        response = client.get("/nobody_here")
+
+        assert response.status_code == 404
         assert "ETag" not in response
 
     def test_an_unknown_name_answers_404(self, db, client):
