@@ -1,18 +1,10 @@
 """Turning one stored record of the old data set into a record for the new one."""
 
+from stagecraft.apps.records.pipeline import PERIOD_FIELDS
+
 # Fields the record store derives from `_timestamp` or sets when saving: dropped here and
 # recomputed by the pipeline when the record is written to the new data set.
-DERIVED_FIELDS = frozenset(
-    {
-        "_hour_start_at",
-        "_day_start_at",
-        "_week_start_at",
-        "_month_start_at",
-        "_quarter_start_at",
-        "_year_start_at",
-        "_updated_at",
-    }
-)
+DERIVED_FIELDS = frozenset({*PERIOD_FIELDS, "_updated_at"})
 
 
 def transform_record(document: dict, key_mapping: dict, value_mapping: dict) -> dict:
