@@ -205,7 +205,11 @@ def period_starts(timestamp: datetime.datetime) -> dict[str, datetime.datetime]:
 
 
 def isoformat(value: datetime.datetime) -> str:
-    """2012-12-12T01:01:01+00:00, with .ffffff only when there are microseconds."""
+    """2012-12-12T01:01:01+00:00, with .ffffff only when there are microseconds.
+
+    A naive value (an Excel date, say) is taken as UTC, never as the machine's local time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
     return value.astimezone(datetime.UTC).isoformat()
 
 

@@ -20,6 +20,8 @@ import io
 import mimetypes
 import re
 
+from .pipeline import isoformat
+
 MAX_UPLOAD_BYTES = 1_000_000
 ALLOWED_MIMETYPES = {
     "text/plain",
@@ -117,9 +119,9 @@ def _parse_xlsx(content: bytes) -> list[list]:
 
 def _excel_value(value: object) -> object:
     if isinstance(value, datetime.datetime):
-        return _iso_utc(value)
+        return isoformat(value)
     if isinstance(value, datetime.date):
-        return _iso_utc(datetime.datetime.combine(value, datetime.time()))
+        return isoformat(datetime.datetime.combine(value, datetime.time()))
     if isinstance(value, datetime.time):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -144,18 +146,12 @@ def _xls_value(cell, datemode: int) -> object:
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     if cell.ctype == xlrd.XL_CELL_DATE:
-        return _iso_utc(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+        return isoformat(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
     if cell.ctype == xlrd.XL_CELL_ERROR:
         return xlrd.error_text_from_code.get(cell.value, "#ERR")
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return bool(cell.value)
     return _excel_value(cell.value)
-
-
-def _iso_utc(value: datetime.datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(datetime.UTC).isoformat()
 
 
 # -- rows to records -----------------------------------------------------------------------------

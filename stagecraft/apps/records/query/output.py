@@ -3,7 +3,9 @@
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import datetime
+
+from ..pipeline import isoformat
 
 
 class ReadEncoder(json.JSONEncoder):
@@ -11,7 +13,7 @@ class ReadEncoder(json.JSONEncoder):
 
     def default(self, o: object) -> object:
         if isinstance(o, datetime):
-            return o.astimezone(UTC).isoformat()
+            return isoformat(o)
         return super().default(o)
 
 
@@ -25,7 +27,7 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
+        return isoformat(value)
     if isinstance(value, list | dict):
         return json.dumps(value, cls=ReadEncoder)
     return str(value)
