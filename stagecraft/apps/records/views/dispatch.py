@@ -6,20 +6,25 @@ from django.views.decorators.csrf import csrf_exempt
 from . import read, write
 
 
+def _method_not_allowed() -> HttpResponse:
+    # The data store's routing answer (backdrop-api.md §1.11), not the configuration API's shape.
+    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)
+
+
 @csrf_exempt
 def records_by_group_and_type(request: HttpRequest, data_group: str, data_type: str) -> HttpResponse:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return read.read_by_group_and_type(request, data_group, data_type)
     if request.method in ("POST", "PUT"):
         return write.write_by_group_and_type(request, data_group, data_type)
-    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)
+    return _method_not_allowed()
 
 
 @csrf_exempt
 def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_id: str) -> HttpResponse:
     if request.method in ("PATCH", "DELETE"):
         return write.record_by_id(request, data_group, data_type, record_id)
-    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)
+    return _method_not_allowed()
 
 
 @csrf_exempt
@@ -29,4 +34,4 @@ def records_by_name(request: HttpRequest, name: str) -> HttpResponse:
         return read.read_by_name(request, name)
     if request.method == "POST":
         return write.write_by_name(request, name)
-    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)
+    return _method_not_allowed()
