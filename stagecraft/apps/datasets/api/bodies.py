@@ -4,6 +4,7 @@ Each problem becomes one message per field; the view answers them all at once in
 """
 
 import json
+from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,12 @@ FieldErrors = dict[str, list[str]]
 
 def _schema(name: str) -> dict:
     return OPENAPI["components"]["schemas"][name]
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    # Built once per body schema, not once per request.
+    return Draft202012Validator(_schema(name))
 
 
 def _describe(value: object) -> str:
@@ -58,7 +65,7 @@ def check_body(body: dict, schema_name: str) -> FieldErrors:
     errors: FieldErrors = {}
     for field in sorted(set(body) - set(known)):
         errors[field] = [f"Unknown field {field!r}. The fields are: {', '.join(known)}."]
-    for error in Draft202012Validator(schema).iter_errors(body):
+    for error in _validator(schema_name).iter_errors(body):
         if error.validator == "additionalProperties":
             continue
         if error.validator == "required":

@@ -1,8 +1,6 @@
 """GET /data-groups (?name=) and POST /data-groups."""
 
-import reversion
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.apiclients.decorators import authorize, by_method
@@ -12,6 +10,7 @@ from stagecraft.libs.json_errors import error_response, json_response
 from ..models import DataGroup
 from .access import unknown_parameters
 from .bodies import check_body, invalid, merge_validation_error
+from .saving import save_created
 
 
 @authorize(SIGNIN)
@@ -39,12 +38,9 @@ def create_data_group(request: HttpRequest) -> HttpResponse:
             merge_validation_error(errors, error)
     if errors:
         return invalid("The data group could not be created", errors)
-    try:
-        with reversion.create_revision():
-            group.save()
-            reversion.set_comment(f"Created through the API by client {request.api_client.name}")
-    except IntegrityError:
-        return error_response(409, f"A data group named '{group.name}' already exists.")
+    conflict = save_created(group, request.api_client, "data group")
+    if conflict:
+        return conflict
     return json_response({"name": group.name}, status=201)
 
 

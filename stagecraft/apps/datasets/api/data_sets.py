@@ -2,9 +2,7 @@
 
 import json
 
-import reversion
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from stagecraft.apps.apiclients.decorators import authorize, by_method
@@ -16,6 +14,7 @@ from ..models import DataGroup, DataSet, DataType
 from ..models.data_set import CONFIGURABLE_FIELDS, LIST_FIELDS, data_set_name
 from .access import data_set_not_found, unknown_parameters, visible_data_sets
 from .bodies import FieldErrors, check_body, invalid, merge_validation_error
+from .saving import save_created
 from .serialise import serialise_data_set, serialise_data_sets
 
 # Query parameter -> lookup. Both spellings were accepted by the original and its clients.
@@ -133,13 +132,9 @@ def create_data_set(request: HttpRequest) -> HttpResponse:
     if errors:
         return invalid("The data set could not be created", errors)
     client = request.api_client
-    try:
-        with reversion.create_revision():
-            data_set.save()
-            reversion.set_comment(f"Created through the API by client {client.name}")
-    except IntegrityError:
-        # Created by another request between the check above and the save.
-        return error_response(409, f"A data set named '{data_set.name}' already exists.")
+    conflict = save_created(data_set, client, "data set")
+    if conflict:
+        return conflict
     return json_response(serialise_data_set(data_set, show_tokens=client.is_admin), status=201)
 
 

@@ -1,8 +1,6 @@
 """GET /data-types (?name=) and POST /data-types."""
 
-import reversion
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.apiclients.decorators import authorize, by_method
@@ -12,6 +10,7 @@ from stagecraft.libs.json_errors import error_response, json_response
 from ..models import DataType
 from .access import unknown_parameters
 from .bodies import check_body, invalid, merge_validation_error
+from .saving import save_created
 
 
 def _to_dict(data_type: DataType) -> dict:
@@ -45,12 +44,9 @@ def create_data_type(request: HttpRequest) -> HttpResponse:
             merge_validation_error(errors, error)
     if errors:
         return invalid("The data type could not be created", errors)
-    try:
-        with reversion.create_revision():
-            data_type.save()
-            reversion.set_comment(f"Created through the API by client {request.api_client.name}")
-    except IntegrityError:
-        return error_response(409, f"A data type named '{data_type.name}' already exists.")
+    conflict = save_created(data_type, request.api_client, "data type")
+    if conflict:
+        return conflict
     return json_response(_to_dict(data_type), status=201)
 
 

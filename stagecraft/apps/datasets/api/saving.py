@@ -1,0 +1,21 @@
+"""Saving what an API client creates: one revision naming the client, atomic with the row."""
+
+import reversion
+from django.db import IntegrityError
+from django.db.models import Model
+from django.http import HttpResponse
+
+from stagecraft.apps.apiclients.models import ApiClient
+from stagecraft.libs.json_errors import error_response
+
+
+def save_created(obj: Model, client: ApiClient, kind: str) -> HttpResponse | None:
+    """Save `obj` in its own revision; None when saved, a 409 when a twin was created meanwhile."""
+    try:
+        with reversion.create_revision():
+            obj.save()
+            reversion.set_comment(f"Created through the API by client {client.name}")
+    except IntegrityError:
+        # Another request created the same name between our existence check and this save.
+        return error_response(409, f"A {kind} named '{obj.name}' already exists.")
+    return None
