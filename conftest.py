@@ -15,4 +15,4 @@ def admin_client(client, admin_user):
 
 
 # The API's cast of clients and its OpenAPI-checking test client.
-pytest_plugins = ["stagecraft.apps.apiclients.testing"]
+pytest_plugins = ["stagecraft.testing.api"]

@@ -36,10 +36,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType  # noqa: E402
+from stagecraft.apps.records.data_set_migration import (  # noqa: E402
+    migrate_data_set,
+    parse_mapping,
+    transform_record,
+)
 from stagecraft.apps.records.models import Record  # noqa: E402
 from stagecraft.apps.records.pipeline import prepare_records  # noqa: E402
 from stagecraft.apps.records.storage import store_documents  # noqa: E402
-from stagecraft.libs.mass_update import migrate_data_set, parse_mapping, transform_record  # noqa: E402
 
 GROUP = "bench-group"
 OLD_TYPE = "bench-weekly-claims"

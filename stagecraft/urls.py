@@ -26,8 +26,8 @@ urlpatterns = [
     path("", include("stagecraft.apps.records.urls")),
 ]
 
-# Routing-level errors answer in the API's JSON error shape (stagecraft/libs/json_errors.py).
-handler400 = "stagecraft.libs.json_errors.handler400"
-handler403 = "stagecraft.libs.json_errors.handler403"
-handler404 = "stagecraft.libs.json_errors.handler404"
-handler500 = "stagecraft.libs.json_errors.handler500"
+# Routing-level errors answer in the API's JSON error shape (stagecraft/errors.py).
+handler400 = "stagecraft.errors.handler400"
+handler403 = "stagecraft.errors.handler403"
+handler404 = "stagecraft.errors.handler404"
+handler500 = "stagecraft.errors.handler500"

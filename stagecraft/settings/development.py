@@ -6,5 +6,5 @@ from .env import env_str
 DEBUG = True
 SECRET_KEY = env_str("SECRET_KEY", "development-only-insecure-key-do-not-use-in-production")
 
-# Unknown routes answer the API's JSON 404 even with DEBUG on (stagecraft/libs/json_errors.py).
-MIDDLEWARE = [*MIDDLEWARE, "stagecraft.libs.json_errors.DebugJsonNotFoundMiddleware"]  # noqa: F405
+# Unknown routes answer the API's JSON 404 even with DEBUG on (stagecraft/errors.py).
+MIDDLEWARE = [*MIDDLEWARE, "stagecraft.errors.DebugJsonNotFoundMiddleware"]  # noqa: F405

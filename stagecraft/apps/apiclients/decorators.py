@@ -1,60 +1,59 @@
 """Authentication and body parsing for the JSON API, in the healthchecks style: one decorator checks
 the bearer token and the permission, parses the body, and hangs the client on `request`."""
 
-import json
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from stagecraft.libs.bearer import bearer_token
 from stagecraft.libs.json_errors import api_headers, error_item, error_response, method_not_allowed, too_big
+from stagecraft.libs.request_body import BodyError, Problem, read_json
 
 from .models import ApiClient
 
 View = Callable[..., HttpResponse]
 
 
-class BadBody(Exception):
-    pass
+class ApiRequest(HttpRequest):
+    """What `authorize` hangs on the request, for the views it wraps to declare."""
+
+    api_client: ApiClient
+    json: dict
 
 
-def bearer_token(request: HttpRequest) -> str | None:
-    """The token of `Authorization: Bearer <token>`, "" when the header is malformed, None when absent."""
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "bearer":
-        return ""
-    return token.strip()
+# The configuration API's words for each body problem (the record store has its own, see
+# stagecraft.apps.records.views.answers).
+_BODY_MESSAGES = {
+    Problem.EMPTY: "The request body is empty; send a JSON object.",
+    Problem.NOT_UTF8: "The request body is not UTF-8 text; send a JSON object encoded in UTF-8.",
+    Problem.BAD_LENGTH: "The Content-Length header is not a number.",
+    Problem.BAD_GZIP: "The request body is not valid gzip: {detail}.",
+    Problem.NOT_JSON: "The request body is not valid JSON: {detail}.",
+}
 
 
 def _unauthorised(message: str, challenge: str = "Bearer") -> HttpResponse:
     return error_response(401, message, headers={"WWW-Authenticate": challenge})
 
 
-def parse_json_object(request: HttpRequest) -> dict:
-    """The body as a JSON object; raises BadBody with a message a person can act on."""
-    raw = request.body  # may raise RequestDataTooBig, handled by the caller
-    if not raw.strip():
-        raise BadBody("The request body is empty; send a JSON object.")
+def _bad_body(message: str) -> HttpResponse:
+    return error_response(400, message, [error_item(400, message, "Bad request body")])
+
+
+def _json_object(request: HttpRequest) -> dict | HttpResponse:
+    """The body as a JSON object, or the error response that says why it isn't one."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadBody("The request body is not UTF-8 text; send a JSON object encoded in UTF-8.") from None
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError as error:
-        raise BadBody(f"The request body is not valid JSON: {error}.") from None
+        data = read_json(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    except BodyError as error:
+        if error.problem is Problem.TOO_LARGE:
+            return too_big()
+        return _bad_body(_BODY_MESSAGES[error.problem].format(detail=error.detail))
     if not isinstance(data, dict):
-        raise BadBody(f"The request body must be a JSON object, not a {type(data).__name__}.")
+        return _bad_body(f"The request body must be a JSON object, not a {type(data).__name__}.")
     return data
-
-
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not allowed in JSON")
 
 
 def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:
@@ -82,12 +81,10 @@ def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:
             client.touch()
             request.api_client = client
             if body:
-                try:
-                    request.json = parse_json_object(request)
-                except RequestDataTooBig:
-                    return too_big()
-                except BadBody as error:
-                    return error_response(400, str(error), [error_item(400, str(error), "Bad request body")])
+                parsed = _json_object(request)
+                if isinstance(parsed, HttpResponse):
+                    return parsed
+                request.json = parsed
             return api_headers(view(request, *args, **kwargs))
 
         return wrapper

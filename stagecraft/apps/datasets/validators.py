@@ -19,9 +19,16 @@ data_set_name_validator = RegexValidator(
     "Use only lower-case letters, digits and underscores.",
 )
 
-# The data store's rule for record keys (see backdrop-api.md §1.5): at least two characters.
+# The data store's rule for record keys (backdrop-api.md §1.5), checked after lower-casing: letters,
+# digits and underscores, not starting with a digit, at least two characters. Also the rule for
+# auto_ids, and for the field names of read queries.
 RECORD_KEY_PATTERN = re.compile(r"^[a-z_][a-z0-9_]+$")
 _DOTTED_PATH_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def is_record_key(key: object) -> bool:
+    """Whether `key` passes the record key rule (case-insensitively)."""
+    return isinstance(key, str) and RECORD_KEY_PATTERN.match(key.lower()) is not None
 
 
 def split_comma_list(value: str) -> list[str]:
@@ -30,7 +37,7 @@ def split_comma_list(value: str) -> list[str]:
 
 
 def validate_auto_ids(value: str) -> None:
-    bad = [item for item in split_comma_list(value) if not RECORD_KEY_PATTERN.match(item.lower())]
+    bad = [item for item in split_comma_list(value) if not is_record_key(item)]
     if bad:
         raise ValidationError(
             "These are not valid record field names: %(names)s. Field names use letters, digits "

@@ -8,9 +8,9 @@ class MetricsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from . import definitions
+        from . import definitions, tasks
 
         definitions.tracker.connect()
-        definitions.register_all()
+        tasks.register_all()
         # Adds a "Data set health" link to the admin index without overriding admin/index.html.
         admin.site.index_template = "metrics/admin_index.html"

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from django.db import transaction
 
-from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.datasets.services import DataSet
+from stagecraft.apps.records.services import with_freshness
 from stockandflow.flows import record_transitions
 
 from .definitions import FRESHNESS_FLOWS, FRESHNESS_STOCKS
-from .freshness import with_freshness
 from .models import DataSetFreshness
 
 

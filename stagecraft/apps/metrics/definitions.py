@@ -1,18 +1,16 @@
 """Stagecraft's data set health: stocks, flows, the tracker on DataSet and the scheduled tasks."""
 
-from datetime import timedelta
+from django.db.models import QuerySet
 
-from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType
-from stockandflow import registry
+from stagecraft.apps.datasets.services import DataGroup, DataSet, DataType
+from stagecraft.apps.records.services import FRESH, NEVER, STALE, with_freshness
 from stockandflow.facets import Facet
-from stockandflow.flows import Flow, record_flows
+from stockandflow.flows import Flow
 from stockandflow.process import Process
-from stockandflow.scheduler import EACH, LATEST, Period, schedule
-from stockandflow.stocks import Stock, record_stocks
+from stockandflow.stocks import Stock
 from stockandflow.tracker import ModelTracker
 
-from .freshness import data_sets_with_freshness
-from .models import FRESH, NEVER, STALE, DataSetFlowEvent
+from .models import DataSetFlowEvent
 
 data_group = Facet(
     "data-group", "Data group", "data_group__name", values=DataGroup.objects.values_list("name", flat=True)
@@ -22,6 +20,11 @@ data_type = Facet(
 )
 realtime = Facet("realtime", "Realtime", "realtime", values=[True, False])
 FACETS = [data_group, data_type, realtime]
+
+
+def data_sets_with_freshness() -> QuerySet[DataSet]:
+    """The base queryset of every data set health stock (re-evaluated, with the current time)."""
+    return with_freshness(DataSet.objects.all())
 
 
 def _stock(slug: str, name: str, description: str, **where) -> Stock:
@@ -36,8 +39,8 @@ unpublished = _stock(
 fresh = _stock(
     "fresh", "Fresh", "Written to within their max age expected (or never monitored).", freshness=FRESH
 )
-stale = _stock("stale", "Stale", "Newest record older than their max age expected.", freshness=STALE)
-never_written = _stock("never-written", "Never written", "No record with a timestamp yet.", freshness=NEVER)
+stale = _stock("stale", "Stale", "Last updated at least their max age expected ago.", freshness=STALE)
+never_written = _stock("never-written", "Never written", "No record yet.", freshness=NEVER)
 FRESHNESS_STOCKS = {FRESH: fresh, STALE: stale, NEVER: never_written}
 
 
@@ -75,24 +78,3 @@ process = Process(
     PUBLISHING_FLOWS + FRESHNESS_FLOWS,
     description="How many data sets are published, and how many get their data in time.",
 )
-
-
-def count_stocks_task(period: Period) -> None:
-    record_stocks(process.stocks, at=period.end)
-
-
-def record_flows_task(period: Period) -> None:
-    record_flows(process.flows, period.start, period.end)
-
-
-def check_freshness_task(period: Period) -> None:
-    from .check import check_freshness
-
-    check_freshness(period.end)
-
-
-def register_all() -> None:
-    registry.register(process)
-    schedule.register("metrics.check-freshness", timedelta(minutes=10), check_freshness_task, LATEST)
-    schedule.register("metrics.count-stocks", timedelta(days=1), count_stocks_task, LATEST)
-    schedule.register("metrics.record-flows", timedelta(days=1), record_flows_task, EACH)

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from stagecraft.apps.datasets.models import DataSet
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.datasets.services import DataSet
+from stagecraft.apps.records.services import Record
 
 # data set name -> age of its newest record (data sets not listed stay never written)
 DEMO_AGES = {

@@ -1,17 +1,14 @@
 from django.db import models
 
-from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.records.services import FRESHNESS_CHOICES
 from stockandflow.models import FlowEvent
-
-FRESH, STALE, NEVER = "fresh", "stale", "never"
-FRESHNESS_CHOICES = [(FRESH, "Fresh"), (STALE, "Stale"), (NEVER, "Never written")]
 
 
 class DataSetFlowEvent(FlowEvent):
     """A data set moving between health stocks (published, unpublished, fresh, stale, never written)."""
 
     subject = models.ForeignKey(
-        DataSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="flow_events"
+        "datasets.DataSet", null=True, blank=True, on_delete=models.SET_NULL, related_name="flow_events"
     )
 
     class Meta(FlowEvent.Meta):
@@ -21,7 +18,9 @@ class DataSetFlowEvent(FlowEvent):
 class DataSetFreshness(models.Model):
     """The freshness the last staleness check saw, so the next check knows what changed."""
 
-    data_set = models.OneToOneField(DataSet, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    data_set = models.OneToOneField(
+        "datasets.DataSet", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=FRESHNESS_CHOICES)
     changed_at = models.DateTimeField()
 

@@ -11,19 +11,20 @@ Deleting a data set lists how many records go with it, without loading them.
 import logging
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.datasets.admin import DataSetAdmin
+from stagecraft.apps.datasets.services import DataSet
 
 from .admin_delete import get_deleted_objects_counting_records
+from .freshness import STALE, freshness_of
 from .models import Record
 from .pipeline import PERIOD_FIELDS, RecordValidationError, prepare_records
-from .status import seconds_out_of_date
 from .storage import empty_data_set, store_documents
 from .uploads import MAX_UPLOAD_BYTES, UploadError, records_from_upload
 
@@ -154,7 +155,7 @@ def upload_records(data_set: DataSet, name: str, content: bytes, user) -> int:
 
 
 def records_context(data_set: DataSet) -> dict:
-    """What the change page shows about the data set's records: three or four queries."""
+    """What the change page shows about the data set's records: four or five queries."""
     records = Record.objects.filter(data_set=data_set)
     count = records.count()
     newest = (
@@ -163,7 +164,7 @@ def records_context(data_set: DataSet) -> dict:
         .values_list("timestamp", flat=True)
         .first()
     )
-    seconds = seconds_out_of_date(newest, data_set.max_age_expected, timezone.now())
+    freshness = freshness_of(data_set, timezone.now())
     # Newest _timestamp first, read backwards along the (data_set, timestamp) index; records
     # without a _timestamp (rare: the schema requires one) only fill up a short preview.
     latest = list(
@@ -178,8 +179,9 @@ def records_context(data_set: DataSet) -> dict:
     return {
         "records_count": count,
         "records_newest": newest,
-        "records_monitored": data_set.max_age_expected is not None,
-        "records_stale": seconds is not None and seconds >= 0,
+        "records_last_updated": freshness.last_updated,
+        "records_monitored": freshness.monitored,
+        "records_stale": freshness.state == STALE,
         "records_preview_columns": columns,
         "records_preview": [[document.get(column, "") for column in columns] for document in latest],
         "records_preview_size": PREVIEW_SIZE,
@@ -192,3 +194,12 @@ def preview_columns(documents: list[dict]) -> list[str]:
     trailing = ["_updated_at"] if "_updated_at" in rest else []
     rest = [key for key in rest if key != "_updated_at"]
     return [key for key in LEADING_COLUMNS if key in keys] + rest + trailing
+
+
+# The datasets app registers the data set's configuration admin; this app adds its records to it.
+admin.site.unregister(DataSet)
+
+
+@admin.register(DataSet)
+class DataSetWithRecordsAdmin(DataSetRecordsAdminMixin, DataSetAdmin):
+    pass

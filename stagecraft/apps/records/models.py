@@ -1,7 +1,5 @@
 from django.db import models
 
-from stagecraft.apps.datasets.models import DataSet
-
 
 class Record(models.Model):
     """One record of a data set, stored as the data store's document plus indexed columns.
@@ -14,7 +12,7 @@ class Record(models.Model):
     Records are not versioned by reversion: there are far too many.
     """
 
-    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="records")
+    data_set = models.ForeignKey("datasets.DataSet", on_delete=models.CASCADE, related_name="records")
     record_id = models.CharField(max_length=1000)
     timestamp = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()

@@ -10,8 +10,9 @@ Public API:
         is not changed) with every datetime as an ISO 8601 UTC string, e.g. 2012-12-12T01:01:01+00:00.
         `_updated_at` is not added here: storage sets it. Records without `_id` keep none: storage
         gives them one.
-    RecordValidationError(messages: list[str])
-        Raised when any record of the batch has any error; `messages` lists every error, in order.
+    RecordValidationError(errors: list[RecordError])
+        Raised when any record of the batch has any error. `errors` lists every error, in order,
+        as (record index, field, message); `messages` the messages alone, as the API answers them.
 
 The pipeline touches no database and is deterministic, so other parts (the HTTP write API, the
 admin upload, schema migrations) share it.
@@ -24,24 +25,20 @@ import hashlib
 import json
 import re
 import threading
+from dataclasses import dataclass
 
 from dateutil import parser as date_parser
 from jsonschema import Draft4Validator, FormatChecker
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from stagecraft.apps.datasets.services import is_record_key
 
 from .fastcheck import Check, compile_fast_check
+from .periods import PERIOD_NAMES, period_start
 
-# The data store's key rule (§1.5): checked after lower-casing, at least two characters.
-KEY_PATTERN = re.compile(r"^[a-z_][a-z0-9_]+$")
 INTERNAL_FIELDS = frozenset({"_timestamp", "_start_at", "_end_at", "_id"})
 TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
-PERIOD_FIELDS = (
-    "_hour_start_at",
-    "_day_start_at",
-    "_week_start_at",
-    "_month_start_at",
-    "_quarter_start_at",
-    "_year_start_at",
-)
+PERIOD_FIELDS = tuple(f"_{name}_start_at" for name in PERIOD_NAMES)
 # Python 2 stored integers beyond this range as `long`, which the original rejected.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # The record_id column's width: longer ids are refused with a message rather than a database error.
@@ -58,45 +55,65 @@ _ISO_DATETIME = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class RecordError:
+    """One error of a batch: which record (0-based; None for the batch as a whole), which field (None
+    when it is about the whole record), and the message the write API answers."""
+
+    index: int | None
+    field: str | None
+    message: str
+
+
 class RecordValidationError(Exception):
     """Every error found in a batch; the batch is stored only when there is none."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
+    def __init__(self, errors: list[RecordError]):
+        self.errors = list(errors)
+        super().__init__("; ".join(self.messages))
+
+    @property
+    def messages(self) -> list[str]:
+        return [error.message for error in self.errors]
 
 
 def prepare_records(data_set, raw_records: list[dict]) -> list[dict]:
     """Validate a batch and turn it into storable documents; see the module docstring."""
-    errors: list[str] = []
+    errors: list[RecordError] = []
     not_objects = [index for index, record in enumerate(raw_records) if not isinstance(record, dict)]
     if not_objects:
-        raise RecordValidationError([f"Record {index + 1} is not a JSON object" for index in not_objects])
+        raise RecordValidationError(
+            [RecordError(index, None, f"Record {index + 1} is not a JSON object") for index in not_objects]
+        )
 
     validator, fast_check = _schema_checks(data_set)
-    for record in raw_records:
+    for index, record in enumerate(raw_records):
         # The fast pre-check only ever says "certainly valid"; jsonschema decides and words errors.
         if fast_check is None or not fast_check(record):
-            errors.extend(error.message for error in validator.iter_errors(record))
+            errors.extend(
+                RecordError(index, schema_error_field(error), error.message)
+                for error in validator.iter_errors(record)
+            )
 
     records = [dict(record) for record in raw_records]
     auto_ids = data_set.auto_ids_list
     if auto_ids:
         missing = [key for key in auto_ids if any(key not in record for record in records)]
         if missing:
-            errors.append(f"The following required id fields are missing: {', '.join(missing)}")
+            message = f"The following required id fields are missing: {', '.join(missing)}"
+            errors.append(RecordError(None, ", ".join(missing), message))
         else:
             for record in records:
                 record["_id"] = auto_id(record, auto_ids)
 
-    for record in records:
+    for index, record in enumerate(records):
         parse_error = _parse_time_fields(record)
         if parse_error:
-            errors.append(parse_error)
-    for record in records:
+            errors.append(RecordError(index, *parse_error))
+    for index, record in enumerate(records):
         record_error = validate_record(record)
         if record_error:
-            errors.append(record_error)
+            errors.append(RecordError(index, *record_error))
 
     if errors:
         raise RecordValidationError(errors)
@@ -134,8 +151,9 @@ def py2_str(value: object) -> str:
 # -- timestamps (§1.7) and period fields (§1.8) --------------------------------------------------
 
 
-def _parse_time_fields(record: dict) -> str | None:
-    """Parse the time fields in place; return the last field's error (one error per record)."""
+def _parse_time_fields(record: dict) -> tuple[str, str] | None:
+    """Parse the time fields in place; return the last field's error as (field, message): one error
+    per record."""
     error = None
     for field in TIME_FIELDS:
         if field not in record:
@@ -143,14 +161,14 @@ def _parse_time_fields(record: dict) -> str | None:
         value = record[field]
         prefix = "the _timestamp" if field == "_timestamp" else field
         if not isinstance(value, str):
-            error = f"{prefix} must be a date in the format yyyy-MM-ddT00:00:00Z"
+            error = (field, f"{prefix} must be a date in the format yyyy-MM-ddT00:00:00Z")
             continue
         try:
             record[field] = parse_time_as_utc(value)
         except _OutOfRange:
-            error = f"{value} in the {field} field is not a valid date"
+            error = (field, f"{value} in the {field} field is not a valid date")
         except ValueError:
-            error = f"{prefix} must be a date in the format yyyy-MM-ddT00:00:00Z"
+            error = (field, f"{prefix} must be a date in the format yyyy-MM-ddT00:00:00Z")
     return error
 
 
@@ -191,16 +209,10 @@ def _to_utc(parsed: datetime.datetime) -> datetime.datetime:
 
 
 def period_starts(timestamp: datetime.datetime) -> dict[str, datetime.datetime]:
-    """The start of the hour, day, Monday-based week, month, quarter and year of a UTC timestamp."""
-    day = timestamp.replace(hour=0, minute=0, second=0, microsecond=0)
-    month = day.replace(day=1)
+    """The `_*_start_at` fields of a UTC timestamp: the start of its hour, day, week, month, quarter
+    and year."""
     return {
-        "_hour_start_at": timestamp.replace(minute=0, second=0, microsecond=0),
-        "_day_start_at": day,
-        "_week_start_at": day - datetime.timedelta(days=day.weekday()),
-        "_month_start_at": month,
-        "_quarter_start_at": month.replace(month=(month.month - 1) // 3 * 3 + 1),
-        "_year_start_at": month.replace(month=1),
+        field: period_start(name, timestamp) for name, field in zip(PERIOD_NAMES, PERIOD_FIELDS, strict=True)
     }
 
 
@@ -214,18 +226,8 @@ def isoformat(value: datetime.datetime) -> str:
 
 
 def period_start_texts(timestamp: datetime.datetime) -> dict[str, str]:
-    """period_starts() as ISO text, cut from the timestamp's own text (this runs for every record)."""
-    text = timestamp.isoformat()  # YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00
-    midnight = "T00:00:00+00:00"
-    week = timestamp.date() - datetime.timedelta(days=timestamp.weekday())
-    return {
-        "_hour_start_at": text[:13] + ":00:00+00:00",
-        "_day_start_at": text[:10] + midnight,
-        "_week_start_at": week.isoformat() + midnight,
-        "_month_start_at": text[:7] + "-01" + midnight,
-        "_quarter_start_at": f"{text[:4]}-{(timestamp.month - 1) // 3 * 3 + 1:02}-01{midnight}",
-        "_year_start_at": text[:4] + "-01-01" + midnight,
-    }
+    """period_starts() as ISO 8601 text."""
+    return {field: start.isoformat() for field, start in period_starts(timestamp).items()}
 
 
 def _finish(record: dict) -> dict:
@@ -241,32 +243,32 @@ def _finish(record: dict) -> dict:
 # -- record rules (§1.5) ---------------------------------------------------------------------
 
 
-def validate_record(record: dict) -> str | None:
-    """The first rule the record breaks, or None."""
+def validate_record(record: dict) -> tuple[str, str] | None:
+    """The first rule the record breaks, as (field, message), or None."""
     for key, value in record.items():
         key_error = _key_error(key)
         if key_error:
-            return key_error
+            return key, key_error
         if key in TIME_FIELDS and isinstance(value, datetime.datetime):
             continue
         if not _valid_value(value):
-            return f"{key} has an invalid value"
+            return key, f"{key} has an invalid value"
     for field in TIME_FIELDS:
         if field in record and not isinstance(record[field], datetime.datetime):
-            return f"{field} is not a valid datetime object"
+            return field, f"{field} is not a valid datetime object"
     if "_id" in record:
         record_id = record["_id"]
         if not isinstance(record_id, str) or not record_id or _WHITESPACE.search(record_id):
-            return f'_id "{py2_str(record_id)}" is not a valid id'
+            return "_id", f'_id "{py2_str(record_id)}" is not a valid id'
         if len(record_id.encode("utf-8")) > MAX_ID_LENGTH:
-            return f'_id "{record_id[:40]}..." is longer than {MAX_ID_LENGTH} bytes'
+            return "_id", f'_id "{record_id[:40]}..." is longer than {MAX_ID_LENGTH} bytes'
     return None
 
 
 @functools.lru_cache(maxsize=4096)
 def _key_error(key: str) -> str | None:
     """The key rule and the internal-field rule; cached, as a batch repeats the same few keys."""
-    if not isinstance(key, str) or not KEY_PATTERN.match(key.lower()):
+    if not is_record_key(key):
         return f"{key} is not a valid key"
     if key.startswith("_") and key not in INTERNAL_FIELDS:
         return f"{key} is not a recognised internal field"
@@ -307,9 +309,15 @@ _validators_lock = threading.Lock()
 _MAX_CACHED_VALIDATORS = 500
 
 
-def schema_validator(data_set) -> Draft4Validator:
-    """The data set's compiled Draft 4 validator (formats checked), cached; see _schema_checks."""
-    return _schema_checks(data_set)[0]
+def schema_error_field(error: SchemaError) -> str | None:
+    """The record field a JSON Schema error is about: its path, or the missing required property."""
+    if error.path:
+        return ".".join(str(part) for part in error.path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        # jsonschema reports each missing property separately, naming it as repr() in the message.
+        return next((name for name in missing if repr(name) in error.message), None)
+    return None
 
 
 def _schema_checks(data_set) -> tuple[Draft4Validator, Check | None]:

@@ -1,8 +1,22 @@
+"""Every route that serves records: the write and read API, the status of every data set's records,
+and the data store's whole-collection calls on /data-sets/<name> (whose GET is the configuration
+API's data set, served by the datasets app's view)."""
+
 from django.urls import path, re_path
 
-from .views import dispatch, status
+from stagecraft.apps.apiclients.services import by_method
+from stagecraft.apps.datasets.services import data_set_detail
+
+from .views import collections, dispatch, status
 
 urlpatterns = [
+    path(
+        "data-sets/<str:name>",
+        by_method(
+            GET=data_set_detail, DELETE=collections.delete_collection, POST=collections.create_collection
+        ),
+        name="api-data-set",
+    ),
     path("_status/data-sets", status.data_sets_status),
     path("data/<str:data_group>/<str:data_type>", dispatch.records_by_group_and_type),
     path("data/<str:data_group>/<str:data_type>/<str:record_id>", dispatch.record_by_id),

@@ -1,1 +1,9 @@
-from . import backdrop_user, data_group, data_set, data_type  # noqa: F401  (registers the admins)
+"""The datasets admin. Importing this module registers the admins; the classes are exported for
+the apps above that extend them (records registers its own subclass of DataSetAdmin)."""
+
+from .backdrop_user import BackdropUserAdmin
+from .data_group import DataGroupAdmin
+from .data_set import DataSetAdmin, DataSetForm
+from .data_type import DataTypeAdmin
+
+__all__ = ["BackdropUserAdmin", "DataGroupAdmin", "DataSetAdmin", "DataSetForm", "DataTypeAdmin"]

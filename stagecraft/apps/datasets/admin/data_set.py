@@ -8,13 +8,9 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from stagecraft.apps.records.admin import DataSetRecordsAdminMixin
-
 from ..models import DataGroup, DataSet, DataType
+from ..models.data_set import FROZEN_FIELDS
 from .filters import NamedRelationFilter
-
-# Frozen once the data set exists: its records are stored under this identity.
-FROZEN_ON_CHANGE = ("name", "data_group", "data_type", "capped_size")
 
 
 def generate_token() -> str:
@@ -75,7 +71,7 @@ class DataSetForm(forms.ModelForm):
         # posted value (a stale or hand-made form); say so instead of pretending it was saved.
         cleaned_data = super().clean()
         if self.instance.pk is not None:
-            for name in FROZEN_ON_CHANGE:
+            for name in FROZEN_FIELDS:
                 if name in self.fields or name not in self.data:
                     continue
                 current = DataSet._meta.get_field(name).value_from_object(self.instance)
@@ -104,7 +100,9 @@ class DataSetForm(forms.ModelForm):
 
 
 @admin.register(DataSet)
-class DataSetAdmin(DataSetRecordsAdminMixin, CompareVersionAdmin):
+class DataSetAdmin(CompareVersionAdmin):
+    """The data set's configuration. The records app registers a subclass that adds its records."""
+
     form = DataSetForm
     list_display = (
         "name",
@@ -135,7 +133,7 @@ class DataSetAdmin(DataSetRecordsAdminMixin, CompareVersionAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        return FROZEN_ON_CHANGE if obj is not None else ("name",)
+        return FROZEN_FIELDS if obj is not None else ("name",)
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         # The name boxes of NamedRelationFilter, which Django can't know from list_filter.

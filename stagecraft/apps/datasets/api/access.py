@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from stagecraft.apps.apiclients.models import ApiClient
+from stagecraft.apps.apiclients.services import ApiClient
 from stagecraft.libs.json_errors import error_response
 
 from ..models import DataSet

@@ -5,13 +5,12 @@ import json
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
-from stagecraft.apps.apiclients.decorators import authorize, by_method
-from stagecraft.apps.apiclients.models import ADMIN, CREATE, SIGNIN
-from stagecraft.apps.records.views.collections import create_collection, delete_collection
+from stagecraft.apps.apiclients.services import ADMIN, CREATE, SIGNIN, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
+from ..configuration import configure
 from ..models import DataGroup, DataSet, DataType
-from ..models.data_set import CONFIGURABLE_FIELDS, LIST_FIELDS, data_set_name
+from ..models.data_set import data_set_name
 from .access import data_set_not_found, unknown_parameters, visible_data_sets
 from .bodies import FieldErrors, check_body, invalid, merge_validation_error
 from .saving import save_created
@@ -24,9 +23,6 @@ LIST_FILTERS = {
     "data-type": "data_type__name",
     "data_type": "data_type__name",
 }
-# Fields of the serialised form a POST may set, with how the model stores them.
-_LIST_FIELDS = LIST_FIELDS
-_PLAIN_FIELDS = tuple(field for field in CONFIGURABLE_FIELDS if field not in LIST_FIELDS)
 
 
 @authorize(SIGNIN)
@@ -65,13 +61,7 @@ def data_set_users(request: HttpRequest, name: str) -> HttpResponse:
     return json_response([{"email": email} for email in emails])
 
 
-def _as_comma_string(value: list[str] | str | None) -> str:
-    if isinstance(value, list):
-        return ",".join(item.strip() for item in value)
-    return value or ""
-
-
-def _lookup(model, body: dict, field: str, kind: str, errors: FieldErrors):
+def _lookup(model: type[DataGroup] | type[DataType], body: dict, field: str, kind: str, errors: FieldErrors):
     if field in errors:
         return None
     found = model.objects.filter(name=body[field]).first()
@@ -86,18 +76,8 @@ def _build(body: dict, errors: FieldErrors) -> DataSet:
         data_group=_lookup(DataGroup, body, "data_group", "data group", errors),
         data_type=_lookup(DataType, body, "data_type", "data type", errors),
     )
-    for field in _PLAIN_FIELDS:
-        if field in body and field not in errors:
-            value = body[field]
-            # The serialised form shows an empty token or format as null.
-            setattr(
-                data_set, field, "" if value is None and field in ("bearer_token", "upload_format") else value
-            )
-    for field in _LIST_FIELDS:
-        if field in body and field not in errors:
-            setattr(data_set, field, _as_comma_string(body[field]))
     try:
-        data_set.clean_fields(exclude=[*errors, "name", "data_group", "data_type"])
+        configure(data_set, body, skip=[*errors, "name"])
     except ValidationError as error:
         merge_validation_error(errors, error)
     return data_set
@@ -139,6 +119,6 @@ def create_data_set(request: HttpRequest) -> HttpResponse:
 
 
 data_sets = by_method(GET=list_data_sets, POST=create_data_set)
-# DELETE and POST are the data store's whole-collection routes (records, not configuration).
-data_set = by_method(GET=data_set_detail, DELETE=delete_collection, POST=create_collection)
+# GET /data-sets/<name> (data_set_detail) is routed by the records app, which serves the data store's
+# whole-collection DELETE and POST on the same path.
 data_set_user_list = by_method(GET=data_set_users)

@@ -3,8 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
-from stagecraft.apps.apiclients.decorators import authorize, by_method
-from stagecraft.apps.apiclients.models import CREATE, SIGNIN
+from stagecraft.apps.apiclients.services import CREATE, SIGNIN, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..models import DataType

@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from django.db.models import Model
 from django.http import HttpResponse
 
-from stagecraft.apps.apiclients.models import ApiClient
+from stagecraft.apps.apiclients.services import ApiClient
 from stagecraft.libs.json_errors import error_response
 
 

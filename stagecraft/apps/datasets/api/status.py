@@ -5,7 +5,7 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 
-from stagecraft.apps.apiclients.decorators import by_method
+from stagecraft.apps.apiclients.services import by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
 from .bodies import OPENAPI_TEXT

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 
-from stagecraft.apps.apiclients.decorators import authorize, by_method
-from stagecraft.apps.apiclients.models import ADMIN, USER
+from stagecraft.apps.apiclients.services import ADMIN, USER, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..models import BackdropUser, DataSet

@@ -21,7 +21,13 @@ MAX_AGE_HELP = (
 )
 
 # Fields that define where the data set's records live; changing them later would orphan records.
-FROZEN_FIELDS = ("name", "data_group_id", "data_type_id", "capped_size")
+# The model refuses to save a change to them, and the admin shows them read-only.
+FROZEN_FIELDS = ("name", "data_group", "data_type", "capped_size")
+
+# The columns of the frozen fields (data_group_id rather than data_group: comparing ids needs no query).
+_FROZEN_ATTNAMES = tuple(
+    f"{name}_id" if name in ("data_group", "data_type") else name for name in FROZEN_FIELDS
+)
 
 # The fields of the serialised form that the API, imports and migrations may set. The rest of it
 # (name, data_group, data_type, schema) identifies the data set or is derived from it.
@@ -140,13 +146,13 @@ class DataSet(models.Model):
         if self._state.adding:
             self.name = data_set_name(self.data_group.name, self.data_type.name)
         super().save(*args, **kwargs)
-        self._loaded_values = {field: getattr(self, field) for field in FROZEN_FIELDS}
+        self._loaded_values = {field: getattr(self, field) for field in _FROZEN_ATTNAMES}
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_values = {
-            field: getattr(instance, field) for field in FROZEN_FIELDS if field in field_names
+            field: getattr(instance, field) for field in _FROZEN_ATTNAMES if field in field_names
         }
         return instance
 

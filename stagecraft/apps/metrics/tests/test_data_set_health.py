@@ -4,7 +4,7 @@ import pytest
 import reversion
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
-from stagecraft.apps.metrics import definitions
+from stagecraft.apps.metrics import definitions, tasks
 from stagecraft.apps.metrics.check import check_freshness
 from stagecraft.apps.metrics.models import DataSetFlowEvent, DataSetFreshness
 from stagecraft.apps.records.models import Record
@@ -107,8 +107,8 @@ def test_the_staleness_check_records_going_stale_recovering_and_first_writes(dat
 
 def test_the_schedule_counts_daily_and_records_the_days_flows(data_sets, monkeypatch):
     schedule = PeriodicSchedule()
-    monkeypatch.setattr("stagecraft.apps.metrics.definitions.schedule", schedule)
-    definitions.register_all()
+    monkeypatch.setattr("stagecraft.apps.metrics.tasks.schedule", schedule)
+    tasks.register_all()
     report = schedule.run_due(now=NOW)
     assert sorted(name for name, _ in report.ran) == [
         "metrics.check-freshness",

@@ -6,7 +6,7 @@ rows = run_query(data_set, query, now=timezone.now())                        # Q
 
 from datetime import datetime
 
-from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.datasets.services import DataSet
 
 from . import shaping
 from .engine import aggregate_rows, raw_documents

@@ -16,9 +16,9 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Trunc
 
-from stagecraft.apps.datasets.models import DataSet
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.datasets.services import DataSet
 
+from ..models import Record
 from .params import Query
 from .sql import JsonCastNumber, JsonNotNumber, JsonNumber, JsonStartsWith, JsonValue
 

@@ -1,14 +1,16 @@
 """Time periods for bucketed queries: truncation, length and boundaries, all in UTC.
 
-Weeks start on Monday (ISO), quarters on 1 January, April, July and October. The database does the
-truncation of stored timestamps (`Trunc` with the same kind); these helpers do the same for the
-query's own bounds, so empty buckets can be filled between them.
+The database truncates stored timestamps (`Trunc` with the same kind); `Period.start` does the same
+for the query's own bounds (with stagecraft.apps.records.periods, the one period arithmetic), so
+empty buckets can be filled between them.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+
+from ..periods import PERIOD_NAMES, period_start
 
 
 @dataclass(frozen=True)
@@ -18,18 +20,7 @@ class Period:
 
     def start(self, moment: datetime) -> datetime:
         """The start of the period that contains `moment`."""
-        if self.name == "hour":
-            return moment.replace(minute=0, second=0, microsecond=0)
-        day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-        if self.name == "day":
-            return day
-        if self.name == "week":
-            return day - timedelta(days=day.weekday())
-        if self.name == "month":
-            return day.replace(day=1)
-        if self.name == "quarter":
-            return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-        return day.replace(month=1, day=1)
+        return period_start(self.name, moment)
 
     def is_boundary(self, moment: datetime) -> bool:
         return self.start(moment) == moment
@@ -61,4 +52,5 @@ PERIODS: dict[str, Period] = {
     "quarter": Period("quarter", relativedelta(months=3)),
     "year": Period("year", relativedelta(years=1)),
 }
-PERIOD_NAMES = list(PERIODS)
+
+__all__ = ["PERIODS", "PERIOD_NAMES", "Period"]

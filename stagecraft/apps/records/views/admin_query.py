@@ -13,13 +13,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 
-from stagecraft.apps.datasets.models import DataSet
-from stagecraft.apps.records.query import QueryError, parse_query, run_query
-from stagecraft.apps.records.query.output import ReadEncoder
-from stagecraft.apps.records.query.periods import PERIOD_NAMES
+from stagecraft.apps.datasets.services import DataSet
+
+from ..query import QueryError, parse_query, run_query
+from ..query.output import ReadEncoder
+from ..query.periods import PERIOD_NAMES
 
 # Raw queries without a limit could list the whole data set: the preview shows this many at most.
 PREVIEW_LIMIT = 100
@@ -103,7 +103,3 @@ def _api_url(data_set: DataSet, args: dict[str, list[str]]) -> str:
     path = f"/data/{data_set.data_group.name}/{data_set.data_type.name}"
     query = urlencode([(name, value) for name, values in args.items() for value in values])
     return f"{path}?{query}" if query else path
-
-
-def query_url(data_set: DataSet) -> str:
-    return reverse("records_admin_query", args=[data_set.pk])

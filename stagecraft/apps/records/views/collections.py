@@ -15,13 +15,14 @@ import json
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
-from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.datasets.services import DataSet
+from stagecraft.libs.bearer import bearer_token, secrets_match
 
 from ..storage import empty_data_set
-from .auth import bearer_token, token_matches
-from .body import BodyError, read_json_body
+from .answers import data_store_answer
+from .body import BadBody, read_json_body
 
 logger = logging.getLogger("stagecraft.records")
 
@@ -44,7 +45,7 @@ def create_collection(request: HttpRequest, name: str) -> HttpResponse:
         return refusal
     try:
         body = read_json_body(request)
-    except BodyError as error:
+    except BadBody as error:
         return _answer(error.status, "error", error.message)
     capped_size = body.get("capped_size") if isinstance(body, dict) else None
     if isinstance(capped_size, bool) or not isinstance(capped_size, int) or capped_size < 0:
@@ -61,7 +62,7 @@ def create_collection(request: HttpRequest, name: str) -> HttpResponse:
 
 def _refuse_unless_authorised(request: HttpRequest) -> HttpResponse | None:
     expected = getattr(settings, "STAGECRAFT_COLLECTION_ENDPOINT_TOKEN", "")
-    if token_matches(bearer_token(request), expected):
+    if secrets_match(bearer_token(request, literal_prefix=True), expected):
         return None
     response = _answer(401, "error", "Unauthorized: invalid or no token given.")
     response["WWW-Authenticate"] = "bearer"
@@ -69,6 +70,4 @@ def _refuse_unless_authorised(request: HttpRequest) -> HttpResponse | None:
 
 
 def _answer(status: int, outcome: str, message: str) -> HttpResponse:
-    response = JsonResponse({"status": outcome, "message": message}, status=status)
-    response["Cache-Control"] = "no-cache"
-    return response
+    return data_store_answer({"status": outcome, "message": message}, status, no_cache=True)

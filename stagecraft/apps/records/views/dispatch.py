@@ -1,14 +1,10 @@
 """One URL, two halves: reads (GET, OPTIONS) go to the read API, writes to the write API."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from . import read, write
-
-
-def _method_not_allowed() -> HttpResponse:
-    # The data store's routing answer (backdrop-api.md §1.11), not the configuration API's shape.
-    return JsonResponse({"status": "error", "message": "Method Not Allowed"}, status=405)
+from .answers import method_not_allowed
 
 
 @csrf_exempt
@@ -17,14 +13,14 @@ def records_by_group_and_type(request: HttpRequest, data_group: str, data_type: 
         return read.read_by_group_and_type(request, data_group, data_type)
     if request.method in ("POST", "PUT"):
         return write.write_by_group_and_type(request, data_group, data_type)
-    return _method_not_allowed()
+    return method_not_allowed()
 
 
 @csrf_exempt
 def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_id: str) -> HttpResponse:
     if request.method in ("PATCH", "DELETE"):
         return write.record_by_id(request, data_group, data_type, record_id)
-    return _method_not_allowed()
+    return method_not_allowed()
 
 
 @csrf_exempt
@@ -34,4 +30,4 @@ def records_by_name(request: HttpRequest, name: str) -> HttpResponse:
         return read.read_by_name(request, name)
     if request.method == "POST":
         return write.write_by_name(request, name)
-    return _method_not_allowed()
+    return method_not_allowed()

@@ -10,23 +10,23 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import parse_etags
 
-from stagecraft.apps.datasets.models import DataSet
-from stagecraft.apps.records.query import QueryError, parse_query, run_query
-from stagecraft.apps.records.query.output import to_csv, to_json
+from stagecraft.apps.datasets.services import DataSet
+
+from ..query import QueryError, parse_query, run_query
+from ..query.output import to_csv
+from .answers import data_store_answer, data_store_error
 
 logger = logging.getLogger(__name__)
 
 UNPUBLISHED_WARNING = "Warning: This data-set is unpublished. Data may be subject to change or be inaccurate."
 
 
-def _json(payload: dict, status: int = 200) -> HttpResponse:
-    response = HttpResponse(to_json(payload), status=status, content_type="application/json")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+def _json(payload: dict) -> HttpResponse:
+    return data_store_answer(payload, cors=True)
 
 
 def _error(message: str, status: int) -> HttpResponse:
-    return _json({"status": "error", "message": message}, status=status)
+    return data_store_error(message, status, cors=True)
 
 
 def _options() -> HttpResponse:

@@ -1,9 +1,10 @@
 """GET /_status/data-sets: the data sets whose newest record is older than they allow (backdrop-api.md §3)."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from ..status import stale_data_sets
+from ..freshness import stale_data_sets
+from .answers import data_store_answer
 
 
 @require_GET
@@ -15,7 +16,4 @@ def data_sets_status(request: HttpRequest) -> HttpResponse:
         body = {"status": "not okay", "message": message, "data_sets": failing}
     else:
         body = {"status": "ok", "message": "All data_sets are in date", "data_sets": None}
-    response = JsonResponse(body)
-    response["Cache-Control"] = "no-cache"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return data_store_answer(body, no_cache=True, cors=True)

@@ -7,14 +7,15 @@ empty and delete is logged on "stagecraft.records" with the data set, the count 
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
-from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.datasets.services import DataSet
 
 from ..pipeline import RecordValidationError, prepare_records
 from ..storage import delete_record, empty_data_set, patch_record, store_documents
+from .answers import records_refused, unknown_data_set, write_refused, written
 from .auth import refuse_unless_authorised
-from .body import BodyError, WrongContentType, read_json_body
+from .body import BadBody, WrongContentType, read_json_body
 
 logger = logging.getLogger("stagecraft.records")
 
@@ -26,7 +27,7 @@ DEPRECATION_WARNING = (
 def write_by_group_and_type(request: HttpRequest, data_group: str, data_type: str) -> HttpResponse:
     data_set = _find(data_group=data_group, data_type=data_type)
     if data_set is None:
-        return _not_found()
+        return unknown_data_set()
     if request.method == "PUT":
         return _empty(request, data_set)
     return _post(request, data_set)
@@ -36,7 +37,7 @@ def write_by_name(request: HttpRequest, name: str) -> HttpResponse:
     """The deprecated POST /<name>: the same write, with a deprecation warning."""
     data_set = _find(name=name)
     if data_set is None:
-        return _not_found()
+        return unknown_data_set()
     return _post(request, data_set, message=DEPRECATION_WARNING)
 
 
@@ -44,7 +45,7 @@ def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_i
     """PATCH (replace, not validated, as the reference's PostgreSQL store) or DELETE one record."""
     data_set = _find(data_group=data_group, data_type=data_type)
     if data_set is None:
-        return _not_found()
+        return unknown_data_set()
     refusal = refuse_unless_authorised(request, data_set)
     if refusal:
         return refusal
@@ -54,16 +55,16 @@ def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_i
     else:
         try:
             document = read_json_body(request)
-        except BodyError as error:
-            return _error(error.message, error.status)
+        except BadBody as error:
+            return write_refused(error.message, error.status)
         if not isinstance(document, dict):
-            return _error("Expected a JSON object with the record's new fields.")
+            return write_refused("Expected a JSON object with the record's new fields.")
         found = patch_record(data_set, record_id, document)
         action = "patched"
     if not found:
-        return _error(f"No record found with id {record_id}", status=404)
+        return write_refused(f"No record found with id {record_id}", status=404)
     _log(request, data_set, f"{action} record {record_id}", 1)
-    return _ok()
+    return written()
 
 
 # -- the three kinds of write ------------------------------------------------------------------
@@ -76,22 +77,22 @@ def _post(request: HttpRequest, data_set: DataSet, message: str | None = None) -
     try:
         body = read_json_body(request)
     except WrongContentType as error:
-        return _messages([error.message])
-    except BodyError as error:
-        return _error(error.message, error.status)
+        return records_refused([error.message])
+    except BadBody as error:
+        return write_refused(error.message, error.status)
     if isinstance(body, dict):
         body = [body]
     elif not isinstance(body, list):
-        return _error(
+        return write_refused(
             f"Expected a JSON object or a list of JSON objects, not {_json_type(body)}.",
         )
     try:
         documents = prepare_records(data_set, body)
     except RecordValidationError as error:
-        return _messages(error.messages)
+        return records_refused(error.messages)
     stored = store_documents(data_set, documents)  # atomic: all or nothing
     _log(request, data_set, "stored records", stored)
-    return _ok(message)
+    return written(message)
 
 
 def _empty(request: HttpRequest, data_set: DataSet) -> HttpResponse:
@@ -100,13 +101,13 @@ def _empty(request: HttpRequest, data_set: DataSet) -> HttpResponse:
         return refusal
     try:
         body = read_json_body(request)
-    except BodyError as error:
-        return _error(error.message, error.status)
+    except BadBody as error:
+        return write_refused(error.message, error.status)
     if body != []:
-        return _error("Not implemented: you can only pass an empty JSON list")
+        return write_refused("Not implemented: you can only pass an empty JSON list")
     deleted = empty_data_set(data_set)
     _log(request, data_set, "emptied the data set, deleting records", deleted)
-    return _ok(f"{data_set.name} now contains 0 records")
+    return written(f"{data_set.name} now contains 0 records")
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -142,29 +143,3 @@ def _json_type(value: object) -> str:
     if isinstance(value, (int, float)):
         return "a number"
     return "a string"
-
-
-def _no_cache(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-def _ok(message: str | None = None) -> HttpResponse:
-    body = {"status": "ok"}
-    if message:
-        body["message"] = message
-    return _no_cache(JsonResponse(body))
-
-
-def _error(message: str, status: int = 400) -> HttpResponse:
-    return _no_cache(JsonResponse({"status": "error", "message": message}, status=status))
-
-
-def _messages(messages: list[str]) -> HttpResponse:
-    return _no_cache(JsonResponse({"messages": messages}, status=400))
-
-
-def _not_found() -> HttpResponse:
-    return _no_cache(
-        JsonResponse({"status": "error", "message": "Could not find data_set_config"}, status=404)
-    )

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stagecraft.libs.mass_update import MassUpdateError, export_data_sets
+from ...mass_update import MassUpdateError, export_data_sets
 
 
 class Command(BaseCommand):

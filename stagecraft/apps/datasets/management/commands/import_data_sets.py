@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stagecraft.libs.mass_update import MassUpdateError, import_data_sets
+from ...mass_update import MassUpdateError, import_data_sets
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from stagecraft.apps.datasets.demo import load_demo_data
+from ...demo import load_demo_data
 
 
 class Command(BaseCommand):

@@ -2,8 +2,7 @@ import secrets
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stagecraft.libs.mass_update import DataSetMassUpdate, MassUpdateError
-from stagecraft.libs.mass_update.selection import describe_selection
+from ...mass_update import DataSetMassUpdate, MassUpdateError, describe_selection
 
 # 32 random bytes, URL-safe: the strength of the tokens the admin's "generate" link makes.
 TOKEN_BYTES = 32

@@ -160,7 +160,7 @@ def test_it_checks_field_values_with_the_model_rules(api, cast):
         ("", "The request body is empty; send a JSON object."),
         ("{not json", "The request body is not valid JSON: "),
         ("[1, 2]", "The request body must be a JSON object, not a list."),
-        ('{"data_group": NaN}', "The request body is not valid JSON: NaN is not allowed in JSON."),
+        ('{"data_group": NaN}', "The request body is not valid JSON: NaN is not valid JSON."),
     ],
 )
 def test_it_rejects_malformed_bodies(api, cast, raw, message):

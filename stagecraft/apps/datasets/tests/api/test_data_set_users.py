@@ -1,6 +1,6 @@
 import pytest
 
-from stagecraft.apps.apiclients.testing import ASSIGNED_EMAIL
+from stagecraft.testing.api import ASSIGNED_EMAIL
 
 from ..factories import BackdropUserFactory, DataGroupFactory, DataSetFactory, DataTypeFactory
 

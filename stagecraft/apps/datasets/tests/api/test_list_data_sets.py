@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from stagecraft.apps.apiclients.testing import ASSIGNED_EMAIL
 from stagecraft.apps.datasets.models import DataSet
+from stagecraft.testing.api import ASSIGNED_EMAIL
 
 from ..factories import BackdropUserFactory, DataGroupFactory, DataSetFactory, DataTypeFactory
 

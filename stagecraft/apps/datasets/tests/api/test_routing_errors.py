@@ -39,7 +39,7 @@ def test_errors_answer_500_in_the_error_shape(client, cast):
 
 def test_unknown_routes_answer_json_even_with_debug_on(client, settings):
     settings.DEBUG = True
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "stagecraft.libs.json_errors.DebugJsonNotFoundMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "stagecraft.errors.DebugJsonNotFoundMiddleware"]
     response = client.get("/no/such/route")
     assert response.status_code == 404
     assert response.json()["errors"][0]["status"] == "404"

@@ -7,8 +7,7 @@ from reversion.models import Revision
 
 from stagecraft.apps.datasets.demo import load_demo_data
 from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType
-
-from .helpers import run, run_argv
+from stagecraft.testing.commands import run, run_argv
 
 pytestmark = pytest.mark.django_db
 

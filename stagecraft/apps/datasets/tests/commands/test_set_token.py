@@ -4,8 +4,7 @@ from reversion.models import Revision
 
 from stagecraft.apps.datasets.demo import load_demo_data
 from stagecraft.apps.datasets.models import DataSet
-
-from .helpers import run, run_argv
+from stagecraft.testing.commands import run, run_argv
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from stagecraft.apps.metrics.demo import write_demo_records
+from ...demo import write_demo_records
 
 
 class Command(BaseCommand):

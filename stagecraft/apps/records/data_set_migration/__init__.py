@@ -1,0 +1,28 @@
+"""Migrating a data set's records to a new data type and schema, and undoing it
+(the migrate_data_set command; see docs/mass_update.md)."""
+
+from .errors import MappingError, MigrationFailed
+from .mapping import Mapping, load_mappings, parse_mapping, parse_mappings
+from .migrate import DEFAULT_BATCH_SIZE, migrate_data_set, migrate_data_sets, records_to_migrate
+from .report import FailedRecord, MigrationReport
+from .transform import DERIVED_FIELDS, transform_record
+from .undo import UndoneDataSet, undo_migrations
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DERIVED_FIELDS",
+    "Mapping",
+    "MappingError",
+    "MigrationFailed",
+    "MigrationReport",
+    "FailedRecord",
+    "UndoneDataSet",
+    "load_mappings",
+    "migrate_data_set",
+    "migrate_data_sets",
+    "parse_mapping",
+    "parse_mappings",
+    "records_to_migrate",
+    "transform_record",
+    "undo_migrations",
+]

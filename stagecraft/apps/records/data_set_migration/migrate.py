@@ -1,0 +1,180 @@
+"""Migrating a data set's configuration and records to a new data type and schema.
+
+`migrate_data_sets(mappings)` runs every mapping in one transaction and one revision. Old records
+are read in primary-key batches (keyset pagination, so memory stays flat however large the data
+set), transformed (see transform.py), validated by the record pipeline against the new data set's
+schema and auto_ids, and upserted by `_id`. The old data set is only read.
+
+All or nothing: when any record fails, the remaining records are still validated (to count the
+failures and report the first ones) but nothing more is written, and the transaction is rolled back:
+no new data set, no records, no revision.
+"""
+
+from collections.abc import Callable
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from stagecraft.apps.datasets.services import CONFIGURABLE_FIELDS, DataGroup, DataSet, DataType, configure
+from stagecraft.libs.validation import summarise
+
+from ..models import Record
+from ..pipeline import RecordValidationError, prepare_records
+from ..storage import store_documents
+from .errors import MappingError, MigrationFailed
+from .mapping import Mapping
+from .report import FailedRecord, MigrationReport
+from .transform import transform_record
+
+DEFAULT_BATCH_SIZE = 2000
+SAMPLE_SIZE = 5
+
+Progress = Callable[[int], None]
+
+
+class _RollBack(Exception):
+    pass
+
+
+def records_to_migrate(mappings: list[Mapping]) -> int:
+    """How many old records the mappings will read (for a progress bar's total)."""
+    return sum(Record.objects.filter(data_set=_old_data_set(m)).count() for m in mappings)
+
+
+def migrate_data_sets(
+    mappings: list[Mapping],
+    *,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    user=None,
+) -> list[MigrationReport]:
+    """Run the mappings; returns one report each. Raises MappingError or MigrationFailed.
+
+    With `dry_run` the records are transformed and validated but not stored, everything is rolled
+    back, and the reports are returned even when records failed (check `records_failed`).
+    """
+    reports: list[MigrationReport] = []
+    try:
+        with transaction.atomic(), reversion.create_revision(atomic=False):
+            for mapping in mappings:
+                reports.append(_migrate(mapping, dry_run, batch_size, progress))
+            if any(report.records_failed for report in reports) and not dry_run:
+                raise MigrationFailed(reports)
+            reversion.set_comment(_comment(reports))
+            if user is not None:
+                reversion.set_user(user)
+            if dry_run:
+                raise _RollBack
+    except _RollBack:
+        pass
+    return reports
+
+
+def migrate_data_set(mapping: Mapping, **options) -> MigrationReport:
+    return migrate_data_sets([mapping], **options)[0]
+
+
+def _migrate(mapping: Mapping, dry_run: bool, batch_size: int, progress: Progress | None) -> MigrationReport:
+    old = _old_data_set(mapping)
+    report = MigrationReport(mapping=mapping, old_config=old.to_dict(), dry_run=dry_run)
+    new, report.created = _new_data_set(old, mapping)
+    report.new_config = new.to_dict()
+
+    last_pk = 0
+    while True:
+        rows = list(
+            Record.objects.filter(data_set=old, pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "data")[:batch_size]
+        )
+        if not rows:
+            break
+        last_pk = rows[-1][0]
+        records = [transform_record(data, mapping.key_mapping, mapping.value_mapping) for _, data in rows]
+        report.records_read += len(records)
+        try:
+            documents = prepare_records(new, records)
+        except RecordValidationError:
+            _diagnose(new, records, report)
+        else:
+            report.records_valid += len(documents)
+            if len(report.sample) < SAMPLE_SIZE:
+                report.sample.extend(documents[: SAMPLE_SIZE - len(report.sample)])
+            # Once a record has failed nothing more is written: the transaction will be rolled back.
+            if not dry_run and not report.records_failed:
+                report.records_written += store_documents(new, documents)
+        if progress is not None:
+            progress(len(rows))
+    if not dry_run:
+        report.records_in_new_data_set = Record.objects.filter(data_set=new).count()
+    return report
+
+
+def _old_data_set(mapping: Mapping) -> DataSet:
+    old = (
+        DataSet.objects.select_related("data_group", "data_type")
+        .filter(data_group__name=mapping.old_group, data_type__name=mapping.old_type)
+        .first()
+    )
+    if old is None:
+        raise MappingError(
+            f"There is no data set for data group {mapping.old_group!r} and data type {mapping.old_type!r} "
+            "(old_data_set)."
+        )
+    return old
+
+
+def _new_data_set(old: DataSet, mapping: Mapping) -> tuple[DataSet, bool]:
+    """Create the new data set as a copy of the old one's configuration with the overrides, or update it."""
+    group = DataGroup.objects.filter(name=mapping.new_group).first()
+    if group is None:
+        raise MappingError(
+            f"There is no data group named {mapping.new_group!r} (new_data_set): create it first."
+        )
+    data_type = DataType.objects.filter(name=mapping.new_type).first()
+    if data_type is None:
+        raise MappingError(
+            f"There is no data type named {mapping.new_type!r} (new_data_set): "
+            "create it, with its schema, first."
+        )
+    config = {name: getattr(old, name) for name in CONFIGURABLE_FIELDS}
+    config.update(mapping.overrides)
+    new = DataSet.objects.select_for_update().filter(data_group=group, data_type=data_type).first()
+    created = new is None
+    if created:
+        new = DataSet(data_group=group, data_type=data_type)
+    elif "capped_size" not in mapping.overrides:
+        config.pop("capped_size")  # frozen: an existing data set keeps its own
+    try:
+        configure(new, config)
+    except ValidationError as error:
+        raise MappingError(f"The new data set {mapping.new_label} is not valid: {summarise(error)}") from None
+    new.save()
+    return new, created
+
+
+def _diagnose(new: DataSet, records: list[dict], report: MigrationReport) -> None:
+    """Validate a failed batch record by record, to count the failures and say which record and field."""
+    for record in records:
+        try:
+            prepare_records(new, [record])
+        except RecordValidationError as error:
+            report.records_failed += 1
+            record_id = str(record.get("_id", "(no _id)"))
+            for found in error.errors:
+                report.add_error(FailedRecord(record_id, found.field or "-", found.message))
+        else:
+            report.records_valid += 1
+
+
+def _comment(reports: list[MigrationReport]) -> str:
+    parts = []
+    for report in reports:
+        action = "created" if report.created else "updated"
+        parts.append(
+            f"{report.mapping.old_label} -> {report.mapping.new_label} ({action} {report.new_name}, "
+            f"{report.records_written} records)"
+        )
+    return "Migrated data sets to new schemas: " + "; ".join(parts) + ". The old data sets were not changed."

@@ -1,0 +1,58 @@
+"""The record store's answers, in the original data store's shape (backdrop-api.md §1.11, §2.2).
+
+    {"status": "ok", "message": ...}        a write that worked
+    {"status": "error", "message": ...}     anything refused
+    {"messages": [...]}                      a batch of records that failed validation
+
+This is deliberately not the configuration API's error shape (stagecraft.libs.json_errors, with its
+`errors` list): the data store's collectors and dashboards read these bodies. Write answers carry
+`Cache-Control: no-cache`, as the data store's route handlers set it; read answers carry
+`Access-Control-Allow-Origin: *`.
+"""
+
+from django.http import HttpResponse
+
+from ..query.output import to_json
+
+
+def data_store_answer(
+    body: dict, status: int = 200, *, no_cache: bool = False, cors: bool = False
+) -> HttpResponse:
+    response = HttpResponse(to_json(body), status=status, content_type="application/json")
+    if no_cache:
+        response["Cache-Control"] = "no-cache"
+    if cors:
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def data_store_error(
+    message: str, status: int, *, no_cache: bool = False, cors: bool = False
+) -> HttpResponse:
+    return data_store_answer({"status": "error", "message": message}, status, no_cache=no_cache, cors=cors)
+
+
+def written(message: str | None = None) -> HttpResponse:
+    """A write, empty or delete that worked."""
+    body = {"status": "ok"}
+    if message:
+        body["message"] = message
+    return data_store_answer(body, no_cache=True)
+
+
+def write_refused(message: str, status: int = 400) -> HttpResponse:
+    return data_store_error(message, status, no_cache=True)
+
+
+def records_refused(messages: list[str]) -> HttpResponse:
+    """Every error of a batch, in order."""
+    return data_store_answer({"messages": messages}, 400, no_cache=True)
+
+
+def unknown_data_set() -> HttpResponse:
+    return write_refused("Could not find data_set_config", 404)
+
+
+def method_not_allowed() -> HttpResponse:
+    # The data store's router's answer, without the route handlers' no-cache.
+    return data_store_error("Method Not Allowed", 405)

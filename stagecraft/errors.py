@@ -1,0 +1,70 @@
+"""Django's error handlers and the debug 404 middleware: which routes answer in which shape.
+
+Routing-level errors of the configuration API answer in its JSON error shape
+(stagecraft/libs/json_errors.py), those under /data/ in the record store's (the original data
+store's router answers), and the pages people read (the admin, the metrics reports) keep Django's
+HTML pages.
+"""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.views import defaults
+
+from stagecraft.apps.records.services import data_store_error
+from stagecraft.libs.json_errors import error_response, too_big
+
+# Pages people read in a browser keep Django's HTML error pages; everything else is an API.
+HTML_PREFIXES = ("/admin/", "/static/", "/metrics/", "/stockandflow-admin/")
+
+
+def _for_people(request: HttpRequest) -> bool:
+    return request.path.startswith(HTML_PREFIXES)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Django turns RequestDataTooBig (a SuspiciousOperation) into a 400 when it escapes a view.
+    if isinstance(exception, RequestDataTooBig):
+        return too_big()
+    if _for_people(request):
+        return defaults.bad_request(request, exception)
+    return error_response(400, "The request could not be understood.")
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _for_people(request):
+        return defaults.permission_denied(request, exception)
+    return error_response(403, "You don't have permission to access this.")
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _for_people(request):
+        return defaults.page_not_found(request, exception)
+    if request.path.startswith("/data/"):
+        # The record store's routes answer as the original data store's router did (backdrop-api.md §1.11).
+        return data_store_error("Not Found", 404)
+    return error_response(404, f"Nothing is found at {request.path}. See /api/openapi.json for the routes.")
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if _for_people(request):
+        return defaults.server_error(request)
+    return error_response(500, "Something went wrong on our side; it has been logged.")
+
+
+class DebugJsonNotFoundMiddleware:
+    """With DEBUG on, Django answers unknown routes with its HTML debug page, not handler404. Used in
+    development settings so `curl` against ./run_development.sh sees the same JSON as production;
+    the admin and static files keep Django's pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and not _for_people(request)
+        ):
+            return handler404(request)
+        return response

@@ -1,0 +1,33 @@
+import pytest
+from django.test import RequestFactory
+
+from stagecraft.libs.bearer import bearer_token, secrets_match
+
+
+def _request(header: str | None):
+    extra = {"HTTP_AUTHORIZATION": header} if header is not None else {}
+    return RequestFactory().get("/", **extra)
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [(None, None), ("Bearer abc", "abc"), ("bearer  abc ", "abc"), ("Basic abc", ""), ("Bearer", "")],
+)
+def test_it_reads_the_bearer_token_whatever_the_schemes_case(header, token):
+    assert bearer_token(_request(header)) == token
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [(None, None), ("Bearer abc", "abc"), ("Bearer  abc ", " abc "), ("bearer abc", ""), ("Bearer ", "")],
+)
+def test_with_a_literal_prefix_it_takes_what_follows_the_case_sensitive_bearer(header, token):
+    assert bearer_token(_request(header), literal_prefix=True) == token
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "result"),
+    [("a", "a", True), ("a", "b", False), (None, None, False), ("", "", False), ("é", "é", True)],
+)
+def test_secrets_match_in_constant_time_and_never_when_empty(given, expected, result):
+    assert secrets_match(given, expected) is result
