@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Sets up and runs every check: ruff (lint and format), Django's system checks, a check that no
-# migration is missing, and the pytest suite (including the browser test when Chromium is there).
+# Sets up and runs every check: ruff (lint and format), the import contracts (.importlinter), mypy,
+# Django's system checks, a check that no migration is missing, and the pytest suite (including the
+# browser test when Chromium is there) with branch coverage and its floor (pyproject.toml).
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stagecraft   run against PostgreSQL (default: SQLite)
 #   INSTALL_CHROMIUM=0        don't try to apt-get install chromium for the browser test
-#   Extra arguments are passed to pytest, e.g. ./run_tests.sh -k data_set
+#   Extra arguments are passed to pytest, e.g. ./run_tests.sh -k data_set (coverage is then not measured)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/ensure_venv.sh
@@ -25,9 +26,18 @@ python scripts/ensure_database.py
 echo "== ruff" >&2
 ruff check .
 ruff format --check .
+echo "== import contracts" >&2
+lint-imports
+echo "== mypy" >&2
+mypy
 echo "== manage.py check" >&2
 python manage.py check --fail-level WARNING
 echo "== makemigrations --check" >&2
 python manage.py makemigrations --check --dry-run
 echo "== pytest (database: ${DATABASE_URL:-sqlite default})" >&2
-python -m pytest "$@"
+if [ "$#" -eq 0 ]; then
+    # The whole suite: measure branch coverage and fail under the floor in pyproject.toml.
+    python -m pytest --cov --cov-report=term:skip-covered
+else
+    python -m pytest "$@"
+fi
