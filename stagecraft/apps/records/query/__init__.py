@@ -11,7 +11,8 @@ from stagecraft.apps.datasets.services import DataSet
 from . import shaping
 from .engine import aggregate_rows, raw_documents
 from .errors import QueryError
-from .params import Collect, Query, parse_query
+from .params import Collect, Query
+from .parsing import parse_query
 
 __all__ = ["Collect", "Query", "QueryError", "parse_query", "run_query"]
 

@@ -1,11 +1,9 @@
-"""A validated query, parsed from the request's parameters (backdrop-api.md §2.3)."""
+"""A read query: what the parameters ask for once parsed (backdrop-api.md §2.3); see parsing.py."""
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .errors import QueryError
-from .periods import PERIODS, Period
-from .validation import Args, first_error, to_utc
+from .periods import Period
 
 
 @dataclass(frozen=True)
@@ -55,9 +53,10 @@ class Query:
 
     def resolve(self, now: datetime) -> "Query":
         """With `duration`, the absolute range it stands for (§2.5.6); otherwise the query itself."""
-        if not self.duration:
+        period = self.period
+        if not self.duration or period is None:  # parsing requires a period with a duration
             return self
-        period, span = self.period, self.period.delta * self.duration
+        span = period.delta * self.duration
         anchor = period.start(self.start_at or self.end_at or now)
         if self.start_at:
             return self.with_range(anchor, anchor + span)
@@ -66,52 +65,3 @@ class Query:
     @property
     def counts_back(self) -> bool:
         return bool(self.duration) and self.start_at is None
-
-
-def _first(args: Args, name: str) -> str | None:
-    values = args.get(name)
-    return values[0] if values else None
-
-
-def _filter_value(value: str) -> object:
-    return {"true": True, "false": False}.get(value, value)
-
-
-def _collect(values: list[str]) -> list[Collect]:
-    collects: list[Collect] = []
-    for value in values:
-        name, _, method = value.partition(":")
-        item = Collect(name, method or "default")
-        if item not in collects:
-            collects.append(item)
-    return collects
-
-
-def parse_query(args: Args, raw_queries_allowed: bool) -> Query:
-    """Validate the parameters (first failing rule wins) and parse them; raises QueryError."""
-    message = first_error(args, raw_queries_allowed)
-    if message:
-        raise QueryError(message)
-    sort_by = None
-    if _first(args, "sort_by"):
-        sort_field, direction = _first(args, "sort_by").split(":", 1)
-        sort_by = (sort_field, direction == "descending")
-    period_name = _first(args, "period")
-    return Query(
-        start_at=to_utc(_first(args, "start_at")) if _first(args, "start_at") else None,
-        end_at=to_utc(_first(args, "end_at")) if _first(args, "end_at") else None,
-        inclusive=_first(args, "inclusive") == "true",
-        duration=int(_first(args, "duration")) if _first(args, "duration") else None,
-        period=PERIODS[period_name] if period_name else None,
-        group_by=list(dict.fromkeys(args.get("group_by", []))),
-        filters=[
-            (name, _filter_value(value))
-            for name, value in (item.split(":", 1) for item in args.get("filter_by", []))
-        ],
-        prefix_filters=[tuple(item.split(":", 1)) for item in args.get("filter_by_prefix", [])],
-        collect=_collect(args.get("collect", [])),
-        sort_by=sort_by,
-        limit=int(_first(args, "limit")) or None if _first(args, "limit") else None,
-        flatten=_first(args, "flatten") == "true",
-        csv=_first(args, "format") == "csv",
-    )

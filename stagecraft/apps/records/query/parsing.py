@@ -1,15 +1,20 @@
-"""Validation of read-API query parameters, in the reference's order (backdrop-api.md §2.4).
+"""The read API's query parameters, checked and parsed in one pass (backdrop-api.md §2.3, §2.4).
 
-Each check returns the first problem it finds; `first_error` returns the first check's message, so
-callers get exactly one message, the one the original data store would have given. Where the
-original crashed (`collect=a:b:c`) a clear message is returned instead.
+The rules run in the reference's order. Each checks its parameters and, when they are valid, records
+what they mean on the parse; the first rule that fails ends it with the one message the original
+data store would have given (QueryError). Where the original crashed (`collect=a:b:c`) a clear
+message is given instead. When no rule fails, what the rules recorded makes the Query.
 """
 
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 
-from .periods import PERIOD_NAMES
+from stagecraft.apps.datasets.services import is_record_key
+
+from .errors import QueryError
+from .params import Collect, Query
+from .periods import PERIOD_NAMES, PERIODS
 
 Args = Mapping[str, list[str]]
 
@@ -32,17 +37,11 @@ ALLOWED_PARAMETERS = frozenset(
 )
 COLLECT_METHODS = ["sum", "count", "set", "mean"]
 
-_KEY = re.compile(r"^[a-z_][a-z0-9_]+$")
 # Anchored at the start only, like the original; the whole value must still parse (see parse_datetime).
 _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:Z|([+-])(\d{2}):?(\d{2}))", re.ASCII
 )
 _INTEGER = re.compile(r"^\s*\+?\d+\s*$", re.ASCII)
-
-
-def is_valid_key(key: str) -> bool:
-    """The record key rule (§1.5): letters, digits and underscores, at least two characters."""
-    return bool(_KEY.match(key.lower()))
 
 
 def parse_datetime(value: str) -> datetime | None:
@@ -64,73 +63,94 @@ def parse_datetime(value: str) -> datetime | None:
         return None
 
 
-def to_utc(value: str) -> datetime | None:
-    parsed = parse_datetime(value)
-    return parsed.astimezone(UTC) if parsed else None
+class _Parse:
+    """The parameters, and what the rules that have passed so far found them to mean."""
+
+    def __init__(self, args: Args):
+        self.args = args
+        self.query: dict[str, object] = {}  # keyword arguments of Query
+        self.written: dict[str, datetime] = {}  # start_at and end_at with their own offsets
+
+    def has(self, name: str) -> bool:
+        return bool(self.args.get(name))
+
+    def first(self, name: str) -> str:
+        return self.args[name][0]
+
+    def all(self, name: str) -> list[str]:
+        return list(self.args.get(name, []))
 
 
-def _first(args: Args, name: str) -> str | None:
-    values = args.get(name)
-    return values[0] if values else None
+Rule = Callable[[_Parse], str | None]
 
 
-def _has(args: Args, name: str) -> bool:
-    return bool(args.get(name))
-
-
-def _unknown_parameters(args: Args) -> str | None:
-    if any(name not in ALLOWED_PARAMETERS for name in args):
+def _unknown_parameters(p: _Parse) -> str | None:
+    if any(name not in ALLOWED_PARAMETERS for name in p.args):
         return "An unrecognised parameter was provided"
+    p.query["csv"] = p.has("format") and p.first("format") == "csv"
     return None
 
 
-def _period_needs_range(args: Args) -> str | None:
-    if not _has(args, "period"):
+def _period_needs_range(p: _Parse) -> str | None:
+    if not p.has("period"):
         return None
-    if not _has(args, "duration") and not (_has(args, "start_at") and _has(args, "end_at")):
+    if not p.has("duration") and not (p.has("start_at") and p.has("end_at")):
         return "Either 'duration' or both 'start_at' and 'end_at' are required for a period query"
-    if _has(args, "limit") and not _has(args, "group_by"):
+    if p.has("limit") and not p.has("group_by"):
         return "A period query can only be limited if it is grouped - please add 'group_by'"
     return None
 
 
-def _datetime(name: str) -> Callable[[Args], str | None]:
-    def check(args: Args) -> str | None:
-        if _has(args, name) and parse_datetime(_first(args, name)) is None:
+def _datetime(name: str) -> Rule:
+    def rule(p: _Parse) -> str | None:
+        if not p.has(name):
+            return None
+        parsed = parse_datetime(p.first(name))
+        if parsed is None:
             return f"{name} is not a valid datetime"
+        p.written[name] = parsed
+        p.query[name] = parsed.astimezone(UTC)
         return None
 
-    return check
+    return rule
 
 
-def _filters(args: Args) -> str | None:
-    if _has(args, "filter_by") and _has(args, "filter_by_prefix"):
+def _filters(p: _Parse) -> str | None:
+    if p.has("filter_by") and p.has("filter_by_prefix"):
         return "Cannot use both filter_by and filter_by_prefix in the same query"
-    for value in args.get("filter_by", []) + args.get("filter_by_prefix", []):
+    for value in p.all("filter_by") + p.all("filter_by_prefix"):
         if ":" not in value:
             return (
                 "filter_by must be a field name and value separated by a colon (:) eg. authority:Westminster"
             )
         field, wanted = value.split(":", 1)
-        if not is_valid_key(field):
+        if not is_record_key(field):
             return "Cannot filter by an invalid field name"
         if wanted.startswith("$"):
             return "filter_by must not start with a $"
+    pairs = [item.split(":", 1) for item in p.all("filter_by")]
+    p.query["filters"] = [(name, {"true": True, "false": False}.get(value, value)) for name, value in pairs]
+    p.query["prefix_filters"] = [
+        (name, value) for name, value in (v.split(":", 1) for v in p.all("filter_by_prefix"))
+    ]
     return None
 
 
-def _period_name(args: Args) -> str | None:
-    if _has(args, "period") and _first(args, "period") not in PERIOD_NAMES:
-        return f"'period' must be one of {PERIOD_NAMES}"
-    return None
-
-
-def _sort_by(args: Args) -> str | None:
-    if not _has(args, "sort_by"):
+def _period_name(p: _Parse) -> str | None:
+    if not p.has("period"):
         return None
-    if _has(args, "period") and not _has(args, "group_by"):
+    if p.first("period") not in PERIOD_NAMES:
+        return f"'period' must be one of {PERIOD_NAMES}"
+    p.query["period"] = PERIODS[p.first("period")]
+    return None
+
+
+def _sort_by(p: _Parse) -> str | None:
+    if not p.has("sort_by"):
+        return None
+    if p.has("period") and not p.has("group_by"):
         return "Cannot sort for period queries without group_by. Period queries are always sorted by time."
-    value = _first(args, "sort_by")
+    value = p.first("sort_by")
     if ":" not in value:
         return (
             "sort_by must be a field name and sort direction separated by a colon (:) eg. authority:ascending"
@@ -138,40 +158,45 @@ def _sort_by(args: Args) -> str | None:
     field, direction = value.split(":", 1)
     if direction not in ("ascending", "descending"):
         return "Unrecognised sort direction. Supported directions include: ascending, descending"
-    if not is_valid_key(field):
+    if not is_record_key(field):
         return "Cannot sort by an invalid field name"
+    p.query["sort_by"] = (field, direction == "descending")
     return None
 
 
-def _group_by(args: Args) -> str | None:
+def _group_by(p: _Parse) -> str | None:
     # The original checked only the first value (quirk 7); every value is checked here, on purpose.
-    for field in args.get("group_by", []):
-        if not is_valid_key(field):
+    for field in p.all("group_by"):
+        if not is_record_key(field):
             return "Cannot group by an invalid field name"
         if field.startswith("_"):
             return "Cannot group by internal fields, internal fields start with an underscore"
+    p.query["group_by"] = list(dict.fromkeys(p.all("group_by")))
     return None
 
 
-def _positive_integer(name: str) -> Callable[[Args], str | None]:
-    def check(args: Args) -> str | None:
-        if _has(args, name):
-            value = _first(args, name)
-            if not _INTEGER.match(value) or int(value) < 0:
-                return f"{name} must be a positive integer"
+def _positive_integer(name: str) -> Rule:
+    def rule(p: _Parse) -> str | None:
+        if not p.has(name):
+            return None
+        value = p.first(name)
+        if not _INTEGER.match(value) or int(value) < 0:
+            return f"{name} must be a positive integer"
+        # A limit of 0 means no limit, as in the original.
+        p.query[name] = int(value) or None
         return None
 
-    return check
+    return rule
 
 
-def _collect_needs_grouping(args: Args) -> str | None:
-    if _has(args, "collect") and not (_has(args, "group_by") or _has(args, "period")):
+def _collect_needs_grouping(p: _Parse) -> str | None:
+    if p.has("collect") and not (p.has("group_by") or p.has("period")):
         return "collect can be used only with either ['group_by', 'period']"
     return None
 
 
-def _relative_time(args: Args) -> str | None:
-    start_at, end_at, duration = (_has(args, name) for name in ("start_at", "end_at", "duration"))
+def _relative_time(p: _Parse) -> str | None:
+    start_at, end_at, duration = (p.has(name) for name in ("start_at", "end_at", "duration"))
     if start_at and end_at and duration:
         return (
             "Absolute and relative time cannot be requested at the same time - either ask for "
@@ -182,9 +207,9 @@ def _relative_time(args: Args) -> str | None:
     if end_at and not (start_at or duration):
         return "Use of 'end_at' requires 'start_at' or 'duration'"
     if duration:
-        if int(_first(args, "duration")) == 0:
+        if p.query["duration"] is None:
             return "'duration' must not be zero"
-        if not _has(args, "period"):
+        if not p.has("period"):
             return (
                 "If 'duration' is requested (for relative time), 'period' is required - please add a "
                 "period (like 'day', 'month' etc)"
@@ -192,10 +217,11 @@ def _relative_time(args: Args) -> str | None:
     return None
 
 
-def _collect(args: Args) -> str | None:
-    group_by = args.get("group_by", [])
-    for value in args.get("collect", []):
-        field = value
+def _collect(p: _Parse) -> str | None:
+    group_by = p.all("group_by")
+    collects: list[Collect] = []
+    for value in p.all("collect"):
+        field, method = value, "default"
         if ":" in value:
             if value.count(":") > 1:
                 # The original crashed here (500).
@@ -206,26 +232,32 @@ def _collect(args: Args) -> str | None:
             field, method = value.split(":")
             if method not in COLLECT_METHODS:
                 return "Unknown collection method"
-        if not is_valid_key(field):
+        if not is_record_key(field):
             return "Cannot collect an invalid field name"
         if field.startswith("_"):
             return "Cannot collect internal fields, internal fields start with an underscore"
         if field in group_by:
             return "Cannot collect by a field that is used for group_by"
+        if Collect(field, method) not in collects:
+            collects.append(Collect(field, method))
+    p.query["collect"] = collects
     return None
 
 
-def _boolean(name: str) -> Callable[[Args], str | None]:
-    def check(args: Args) -> str | None:
-        if _has(args, name) and _first(args, name) not in ("true", "false"):
+def _boolean(name: str) -> Rule:
+    def rule(p: _Parse) -> str | None:
+        if not p.has(name):
+            return None
+        if p.first(name) not in ("true", "false"):
             return f"{name} must be either 'true' or 'false'"
+        p.query[name] = p.first(name) == "true"
         return None
 
-    return check
+    return rule
 
 
-def _inclusive_needs_range(args: Args) -> str | None:
-    if _has(args, "inclusive") and not (_has(args, "start_at") or _has(args, "end_at")):
+def _inclusive_needs_range(p: _Parse) -> str | None:
+    if p.has("inclusive") and not (p.has("start_at") or p.has("end_at")):
         return "inclusive can be used only with either ['start_at', 'end_at']"
     return None
 
@@ -233,55 +265,58 @@ def _inclusive_needs_range(args: Args) -> str | None:
 # Protected mode: only when the data set does not allow raw queries.
 
 
-def _no_raw_queries(args: Args) -> str | None:
-    if not (_has(args, "group_by") or _has(args, "period")):
+def _no_raw_queries(p: _Parse) -> str | None:
+    if not (p.has("group_by") or p.has("period")):
         return "querying for raw data is not allowed"
     return None
 
 
-def _minimum_time_span(args: Args) -> str | None:
-    if _first(args, "period") == "hour" or not (_has(args, "start_at") and _has(args, "end_at")):
+def _hourly(p: _Parse) -> bool:
+    return p.has("period") and p.first("period") == "hour"
+
+
+def _minimum_time_span(p: _Parse) -> str | None:
+    if _hourly(p) or not ("start_at" in p.written and "end_at" in p.written):
         return None
-    start_at, end_at = to_utc(_first(args, "start_at")), to_utc(_first(args, "end_at"))
-    if (end_at - start_at).days < 7:
+    if (p.written["end_at"] - p.written["start_at"]).days < 7:
         return "The minimum time span for a query is 7 days"
     return None
 
 
-def _midnight(name: str) -> Callable[[Args], str | None]:
-    def check(args: Args) -> str | None:
-        if _first(args, "period") == "hour" or not _has(args, name):
+def _midnight(name: str) -> Rule:
+    def rule(p: _Parse) -> str | None:
+        if _hourly(p) or name not in p.written:
             return None
-        moment = to_utc(_first(args, name))
+        moment = p.written[name].astimezone(UTC)
         if (moment.hour, moment.minute, moment.second) != (0, 0, 0):
             return f"{name} must be midnight"
         return None
 
-    return check
+    return rule
 
 
-def _monday(name: str) -> Callable[[Args], str | None]:
-    def check(args: Args) -> str | None:
+def _monday(name: str) -> Rule:
+    def rule(p: _Parse) -> str | None:
         # The date as written, not converted to UTC (a quirk of the original, kept).
-        if _first(args, "period") == "week" and _has(args, name):
-            if parse_datetime(_first(args, name)).weekday() != 0:
-                return f"{name} must be a monday"
+        weekly = p.has("period") and p.first("period") == "week"
+        if weekly and name in p.written and p.written[name].weekday() != 0:
+            return f"{name} must be a monday"
         return None
 
-    return check
+    return rule
 
 
-def _first_of_month(name: str) -> Callable[[Args], str | None]:
-    def check(args: Args) -> str | None:
-        if _first(args, "period") == "month" and _has(args, name):
-            if parse_datetime(_first(args, name)).day != 1:
-                return f"'{name}' must be the first of the month for period=month queries"
+def _first_of_month(name: str) -> Rule:
+    def rule(p: _Parse) -> str | None:
+        monthly = p.has("period") and p.first("period") == "month"
+        if monthly and name in p.written and p.written[name].day != 1:
+            return f"'{name}' must be the first of the month for period=month queries"
         return None
 
-    return check
+    return rule
 
 
-ALWAYS = [
+ALWAYS: list[Rule] = [
     _unknown_parameters,
     _period_needs_range,
     _datetime("start_at"),
@@ -299,7 +334,7 @@ ALWAYS = [
     _boolean("inclusive"),
     _inclusive_needs_range,
 ]
-PROTECTED = [
+PROTECTED: list[Rule] = [
     _no_raw_queries,
     _minimum_time_span,
     _midnight("start_at"),
@@ -311,11 +346,11 @@ PROTECTED = [
 ]
 
 
-def first_error(args: Args, raw_queries_allowed: bool) -> str | None:
-    """The message of the first failing check, or None when the query is valid."""
-    checks = ALWAYS if raw_queries_allowed else ALWAYS + PROTECTED
-    for check in checks:
-        message = check(args)
+def parse_query(args: Args, raw_queries_allowed: bool) -> Query:
+    """The query the parameters ask for; raises QueryError with the first rule they break."""
+    parse = _Parse(args)
+    for rule in ALWAYS if raw_queries_allowed else ALWAYS + PROTECTED:
+        message = rule(parse)
         if message:
-            return message
-    return None
+            raise QueryError(message)
+    return Query(**parse.query)  # type: ignore[arg-type]
