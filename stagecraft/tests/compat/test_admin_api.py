@@ -6,9 +6,10 @@ import requests
 from reversion.models import Version
 
 from stagecraft.apps.datasets.models import BackdropUser, DataGroup, DataSet
+from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from .client_library import AdminAPI
-from .conftest import GROUP, NAME, TYPE
+from .helpers import GROUP, NAME, TYPE
 
 # The serialised data set's keys, in the order of the original's serialize() (backdrop-api.md §4).
 DATA_SET_KEYS = [
@@ -82,7 +83,7 @@ def test_list_data_sets_returns_every_data_set_in_id_order(admin_api):
 
 
 def test_a_client_without_admin_sees_only_its_assigned_data_sets(live_server, demo, signin_token):
-    user = BackdropUser.objects.create(email="collector@example.org")
+    user = BackdropUser.objects.create(email=ASSIGNED_EMAIL)
     user.data_sets.set(DataSet.objects.filter(name=NAME))
     api = AdminAPI(live_server.url, signin_token)
 
@@ -122,7 +123,7 @@ def test_create_data_group_then_data_set(admin_api):
     assert DataGroup.objects.filter(name="tax-disc").count() == 1
     stored = DataSet.objects.get(name="tax_disc_transactions_by_channel")
     (version,) = Version.objects.get_for_object(stored)
-    assert version.revision.comment == "Created through the API by client backdrop"
+    assert version.revision.comment == "Created through the API by client admin-client"
 
 
 def test_create_data_set_refusals_reach_the_client_as_http_errors(admin_api):

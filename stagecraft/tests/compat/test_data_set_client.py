@@ -11,7 +11,7 @@ from stagecraft.apps.datasets.demo import demo_token
 from stagecraft.apps.records.models import Record
 
 from .client_library import DataSet
-from .conftest import GROUP, NAME, TYPE
+from .helpers import GROUP, NAME, TYPE
 
 NOW = datetime.datetime(2014, 1, 20, 12, 0, 0, tzinfo=datetime.UTC)
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from .client_library import AdminAPI
-from .conftest import NAME
+from .helpers import NAME
 
 NOT_SERVED = [
     ("get_data_set_transforms", (NAME,)),

@@ -6,7 +6,7 @@ import requests
 from stagecraft.apps.datasets.models import DataSet as DataSetModel
 
 from .client_library import DataSet
-from .conftest import NAME
+from .helpers import NAME
 
 RECORDS = [
     {"_timestamp": "2012-12-04T10:00:00+00:00", "channel": "paper", "count": 2},

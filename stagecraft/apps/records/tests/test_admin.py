@@ -148,12 +148,20 @@ def test_it_uploads_an_excel_file_when_the_data_set_takes_excel(admin_client, db
     assert Record.objects.get().data["score"] == 4
 
 
-def test_people_without_change_permission_cannot_upload(client, data_set, django_user_model):
-    staff = django_user_model.objects.create_user("bob", password="pw", is_staff=True)
-    client.force_login(staff)
-    response = client.post(upload_url(data_set), {"file": csv_file("_timestamp\n2014-01-20T10:00:00Z\n")})
+def test_people_without_change_permission_cannot_upload(outsider_client, data_set):
+    response = outsider_client.post(
+        upload_url(data_set), {"file": csv_file("_timestamp\n2014-01-20T10:00:00Z\n")}
+    )
     assert response.status_code == 403
     assert Record.objects.count() == 0
+
+
+def test_people_who_may_change_the_data_set_can_upload(writer_client, data_set):
+    response = writer_client.post(
+        upload_url(data_set), {"file": csv_file("_timestamp\n2014-01-20T10:00:00Z\n")}
+    )
+    assert response.status_code == 302
+    assert Record.objects.count() == 1
 
 
 # -- empty -------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import pytest
 
-from stagecraft.testing.api import ASSIGNED_EMAIL
+from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from ..factories import BackdropUserFactory, DataGroupFactory, DataSetFactory, DataTypeFactory
 

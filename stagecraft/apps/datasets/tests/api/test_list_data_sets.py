@@ -3,7 +3,7 @@ import json
 import pytest
 
 from stagecraft.apps.datasets.models import DataSet
-from stagecraft.testing.api import ASSIGNED_EMAIL
+from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from ..factories import BackdropUserFactory, DataGroupFactory, DataSetFactory, DataTypeFactory
 
