@@ -16,20 +16,17 @@ import datetime
 import json
 
 import pytest
-from django.utils import timezone
 
 from stagecraft.apps.datasets.models.data_set import data_set_name
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 from stagecraft.apps.records.models import Record
+from stagecraft.testing.clock import frozen_at
 
 NOW = datetime.datetime(2014, 9, 10, 12, 0, 0, tzinfo=datetime.UTC)
 COLLECTION_TOKEN = "dev-create-endpoint-token"
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
-    return NOW
+frozen_now = frozen_at(NOW)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import requests
 
 from stagecraft.apps.datasets.demo import demo_token
 from stagecraft.apps.records.models import Record
+from stagecraft.testing.clock import frozen_at
 
 from .client_library import DataSet
 from .helpers import GROUP, NAME, TYPE
@@ -25,11 +26,7 @@ def _auto_id(*values: str) -> str:
     return base64.b64encode(".".join(values).encode()).decode()
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: NOW)  # the live server's thread reads it too
+frozen_now = frozen_at(NOW)  # the live server's thread reads the pinned clock too
 
 
 def test_post_of_one_record_stores_it_with_its_auto_id_and_period_keys(data_set_client, frozen_now):

@@ -8,6 +8,7 @@ from stagecraft.apps.metrics import definitions, tasks
 from stagecraft.apps.metrics.check import check_freshness
 from stagecraft.apps.metrics.models import DataSetFlowEvent, DataSetFreshness
 from stagecraft.apps.records.models import Record
+from stagecraft.testing.clock import frozen_at
 from stockandflow.models import FlowRecord, StockRecord
 from stockandflow.scheduler import PeriodicSchedule
 from stockandflow.stocks import count_stocks
@@ -15,9 +16,7 @@ from stockandflow.stocks import count_stocks
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen_now(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+frozen_now = frozen_at(NOW, autouse=True)
 
 
 def write(data_set, at):

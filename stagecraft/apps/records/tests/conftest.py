@@ -2,18 +2,14 @@ import datetime
 import logging
 
 import pytest
-from django.utils import timezone
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory, DataTypeFactory
+from stagecraft.testing.clock import frozen_at
 
 NOW = datetime.datetime(2014, 1, 20, 12, 0, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    """Pin the clock that storage and the status endpoint read."""
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
-    return NOW
+frozen_now = frozen_at(NOW)
 
 
 @pytest.fixture

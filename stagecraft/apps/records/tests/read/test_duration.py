@@ -2,21 +2,16 @@
 
 import json
 from datetime import UTC, datetime
-from unittest import mock
-
-import pytest
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
+from stagecraft.testing.clock import frozen_at
 
 from .records import store
 
 NOW = datetime(2012, 12, 19, 15, 30, tzinfo=UTC)  # a Wednesday
 
 
-@pytest.fixture(autouse=True)
-def pinned_clock():
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
-        yield
+pinned_clock = frozen_at(NOW, autouse=True)
 
 
 def data(response):
