@@ -1,4 +1,5 @@
-"""Helpers for the original data store's read scenarios, run against our app over the real routes.
+"""Fixtures for the original data store's read scenarios, run against our app over the real routes
+(the checks they share are in helpers.py).
 
 `data_set(name, ...)` makes a data set the way a scenario's "Given ... is in "<name>" data_set"
 does: reachable by name on the deprecated route (`/<name>`) and by `/data/<group>/<type>`, in
@@ -38,20 +39,6 @@ def data_set(db):
 def go(client):
     """`When I go to "<path>"`: a GET of the path as written (query string included)."""
     return client.get
-
-
-def results(response) -> list:
-    assert response.status_code == 200, response.content
-    return json.loads(response.content)["data"]
-
-
-def without_derived(document: dict) -> dict:
-    """A raw document without the fields our write path adds (period starts and `_updated_at`)."""
-    return {
-        key: value
-        for key, value in document.items()
-        if not key.endswith("_start_at") and key != "_updated_at"
-    }
 
 
 @pytest.fixture

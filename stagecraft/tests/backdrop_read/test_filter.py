@@ -2,8 +2,8 @@
 
 import pytest
 
-from .conftest import results, without_derived
 from .data import DINOSAURS, LICENSING
+from .helpers import results, without_derived
 
 DOCUMENT_1236 = {
     "_timestamp": "2012-12-13T01:01:01+00:00",

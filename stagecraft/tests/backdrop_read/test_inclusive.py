@@ -2,8 +2,8 @@
 
 import pytest
 
-from .conftest import results
 from .data import INCLUSIVE
+from .helpers import results
 
 RANGE = "start_at=2014-12-01T00:00:00%2B00:00&end_at=2014-12-03T00:00:00%2B00:00"
 

@@ -13,7 +13,7 @@ import pytest
 from stagecraft.apps.records.storage import store_documents
 from stagecraft.testing.clock import pin_clock
 
-from .conftest import NOW, given_data_set
+from .helpers import NOW, given_data_set
 
 # The clock stands at NOW for every test; records are written earlier.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
