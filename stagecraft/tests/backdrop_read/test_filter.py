@@ -16,7 +16,7 @@ DOCUMENT_1236 = {
 
 
 @pytest.mark.parametrize(
-    "query, message",
+    ("query", "message"),
     [
         ("start_at=2012-12-13T01:01:01%2B00:00", "Use of 'start_at' requires 'end_at' or 'duration'"),
         ("end_at=2012-12-12T01:01:02%2B00:00", "Use of 'end_at' requires 'start_at' or 'duration'"),

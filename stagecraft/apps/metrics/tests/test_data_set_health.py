@@ -94,7 +94,8 @@ def test_the_staleness_check_records_going_stale_recovering_and_first_writes(dat
     write(data_sets["empty"], NOW + timedelta(minutes=30))
     write(data_sets["stale"], NOW + timedelta(minutes=50))
     summary = check_freshness(NOW + timedelta(hours=1, minutes=10))  # "fresh" is now 65 minutes old
-    assert summary.changed == 3 and summary.events == 3
+    assert summary.changed == 3
+    assert summary.events == 3
     assert sorted(f[:3] for f in flows()) == [
         ("first-written", "never-written", "fresh"),
         ("going-stale", "fresh", "stale"),
@@ -125,12 +126,15 @@ def test_the_health_report_renders_with_numbers(admin_client, data_sets):
     response = admin_client.get("/metrics/data-set-health/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="stock-unpublished"' in html and '<div class="sf-count">3</div>' in html
+    assert 'id="stock-unpublished"' in html
+    assert '<div class="sf-count">3</div>' in html
     assert "Created 3" in html  # unpublished's inflow this week
     # The published data set was created published: an inflow of "published" from outside, not an
     # outflow of "unpublished", though publishing has both as sources.
-    assert "In: Publishing 1." in html and "Out: Publishing 0," in html
-    assert "By data group" in html and data_sets["fresh"].data_group.name in html
+    assert "In: Publishing 1." in html
+    assert "Out: Publishing 0," in html
+    assert "By data group" in html
+    assert data_sets["fresh"].data_group.name in html
 
 
 def test_the_admin_index_links_to_the_health_report(admin_client, db):

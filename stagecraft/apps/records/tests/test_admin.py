@@ -42,12 +42,14 @@ def test_the_change_page_shows_the_records_summary_and_preview(admin_client, dat
     page = response.content.decode()
     assert '<span id="records-count">25</span>' in page
     assert "2014-01-19T23:00:00+00:00" in page
-    assert "<strong" in page and "stale</strong>" in page
+    assert "<strong" in page
+    assert "stale</strong>" in page
     assert "Latest records (newest 20 of 25)" in page
     assert page.count("<tr><td>r") == 20
     assert 'id="records-query"' in page
     assert reverse("records_admin_query", args=[data_set.pk]) in page
-    assert upload_url(data_set) in page and empty_url(data_set) in page
+    assert upload_url(data_set) in page
+    assert empty_url(data_set) in page
 
 
 def test_the_change_page_says_when_data_is_in_date_or_missing(admin_client, data_set, frozen_now):

@@ -57,7 +57,7 @@ def test_it_starts_the_week_on_the_monday_after_converting_to_utc(data_set):
 
 
 @pytest.mark.parametrize(
-    "timestamp, quarter",
+    ("timestamp", "quarter"),
     [
         ("2013-02-28T10:00:00Z", "2013-01-01"),
         ("2013-04-01T00:00:00Z", "2013-04-01"),
@@ -156,7 +156,7 @@ def test_it_accepts_scalar_values(data_set, value):
     assert prepare_records(data_set, [{"_timestamp": TS, "field": value}])[0]["field"] == value
 
 
-@pytest.mark.parametrize("value, shown", [(7, "7"), ("", ""), ("has space", "has space")])
+@pytest.mark.parametrize(("value", "shown"), [(7, "7"), ("", ""), ("has space", "has space")])
 def test_it_rejects_invalid_ids(data_set, value, shown):
     assert errors_for(data_set, [{"_timestamp": TS, "_id": value}]) == [f'_id "{shown}" is not a valid id']
 
@@ -249,7 +249,7 @@ def test_it_reports_missing_id_fields_once_for_the_batch(db):
 
 
 @pytest.mark.parametrize(
-    "value, text",
+    ("value", "text"),
     [
         (True, "True"),
         (False, "False"),

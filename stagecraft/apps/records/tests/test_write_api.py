@@ -105,7 +105,7 @@ def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatc
     assert Record.objects.count() == 0
 
 
-@pytest.mark.parametrize("payload, kind", [("abc", "a string"), (5, "a number"), (True, "a boolean")])
+@pytest.mark.parametrize(("payload", "kind"), [("abc", "a string"), (5, "a number"), (True, "a boolean")])
 def test_it_rejects_a_json_scalar(client, data_set, payload, kind):
     response = post(client, URL, payload)
     assert response.status_code == 400

@@ -34,7 +34,8 @@ def test_it_refuses_an_invalid_name_and_versions_nothing(admin_client, name):
         response = admin_client.post(ADD_URL, {"name": name, **NO_INLINES})
     assert response.status_code == 200
     errors = errors_of(response)
-    assert errors and any("lower-case letters" in e or "at most 50" in e for e in errors), errors
+    assert errors
+    assert any("lower-case letters" in e or "at most 50" in e for e in errors), errors
     assert not DataGroup.objects.exists()
     assert log.new == []
 
@@ -88,7 +89,8 @@ def test_the_history_page_lists_each_revision(admin_client):
     response = admin_client.get(reverse("admin:datasets_datagroup_history", args=[group.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Added." in body and "Changed Name." in body
+    assert "Added." in body
+    assert "Changed Name." in body
     assert [a["revision"].comment for a in response.context["action_list"]] == ["Changed Name.", "Added."]
 
 
@@ -149,8 +151,10 @@ def test_it_compares_two_versions(admin_client):
         )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "first-name" in body and "second-name" in body
-    assert "<del>" in body and "<ins>" in body
+    assert "first-name" in body
+    assert "second-name" in body
+    assert "<del>" in body
+    assert "<ins>" in body
     assert log.new == []
 
 

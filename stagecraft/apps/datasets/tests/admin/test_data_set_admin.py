@@ -128,7 +128,7 @@ def test_it_changes_a_data_set_in_one_revision(admin_client, admin_user, group, 
 
 
 @pytest.mark.parametrize(
-    "field, label",
+    ("field", "label"),
     [
         ("data_group", "data group"),
         ("data_type", "data type"),
@@ -206,7 +206,8 @@ def test_it_compares_two_versions_of_a_data_set(admin_client, group, data_type):
         )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<del>- first-token</del>" in body and "<ins>+ second-token</ins>" in body
+    assert "<del>- first-token</del>" in body
+    assert "<ins>+ second-token</ins>" in body
     assert log.new == []
 
 

@@ -40,7 +40,7 @@ def test_it_adds_a_type_with_its_schema_in_one_revision(admin_client, admin_user
 
 
 @pytest.mark.parametrize(
-    "schema_text, message",
+    ("schema_text", "message"),
     [
         ('{"type": "not-a-type"}', "This is not a valid JSON Schema (draft 4): 'not-a-type' is not valid"),
         (
@@ -148,7 +148,8 @@ def test_it_refuses_to_delete_a_type_in_use_naming_its_data_sets(admin_client):
     page = admin_client.get(url)
     body = page.content.decode()
     assert "Cannot delete data type" in body
-    assert "g_one_busy_type" in body and "g_two_busy_type" in body
+    assert "g_one_busy_type" in body
+    assert "g_two_busy_type" in body
     with new_revisions() as log:
         admin_client.post(url, {"post": "yes"})
     assert DataType.objects.filter(pk=data_type.pk).exists()

@@ -155,7 +155,7 @@ def test_it_checks_field_values_with_the_model_rules(api, cast):
 
 
 @pytest.mark.parametrize(
-    "raw, message",
+    ("raw", "message"),
     [
         ("", "The request body is empty; send a JSON object."),
         ("{not json", "The request body is not valid JSON: "),
@@ -179,7 +179,7 @@ def test_it_answers_413_for_a_body_over_one_mebibyte(api, cast):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

@@ -48,7 +48,7 @@ def test_it_answers_409_for_an_existing_group(api, cast):
 
 
 @pytest.mark.parametrize(
-    "body, detail",
+    ("body", "detail"),
     [
         ({}, "name is required."),
         (
@@ -77,7 +77,7 @@ def test_it_rejects_bad_input(api, cast, body, detail):
 
 
 @pytest.mark.parametrize(
-    "who, get_status, post_status",
+    ("who", "get_status", "post_status"),
     [
         (None, 401, 401),
         ("unknown", 401, 401),

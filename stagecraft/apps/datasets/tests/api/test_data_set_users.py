@@ -42,7 +42,7 @@ def test_it_answers_404_for_an_unknown_data_set(api, cast):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

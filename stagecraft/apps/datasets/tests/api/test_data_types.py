@@ -55,7 +55,7 @@ def test_it_answers_409_for_an_existing_type(api, cast):
 
 
 @pytest.mark.parametrize(
-    "body, detail",
+    ("body", "detail"),
     [
         ({"name": "visits", "schema": []}, "schema must be a JSON object (a JSON Schema); got a list."),
         ({"name": "visits", "schema": {"type": "nonsense"}}, "schema: This is not a valid JSON Schema"),
@@ -72,7 +72,7 @@ def test_it_rejects_bad_input(api, cast, body, detail):
 
 
 @pytest.mark.parametrize(
-    "who, get_status, post_status",
+    ("who", "get_status", "post_status"),
     [
         (None, 401, 401),
         ("unknown", 401, 401),

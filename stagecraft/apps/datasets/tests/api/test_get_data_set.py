@@ -28,7 +28,8 @@ def test_it_answers_the_serialised_data_set(api, cast, data_set):
     assert response.json() == DataSet.objects.get(pk=data_set.pk).to_dict()
     assert response.json()["upload_filters"] == ["a.b", "c.d"]
     assert response.json()["bearer_token"] == "secret-token"
-    assert "no-cache" in response["Cache-Control"] and "Authorization" in response["Vary"]
+    assert "no-cache" in response["Cache-Control"]
+    assert "Authorization" in response["Vary"]
 
 
 def test_it_answers_404_in_the_error_shape(api, cast, data_set):
@@ -44,7 +45,7 @@ def test_it_answers_404_in_the_error_shape(api, cast, data_set):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

@@ -29,7 +29,7 @@ def test_it_answers_404_for_an_unknown_person(api, cast, person):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

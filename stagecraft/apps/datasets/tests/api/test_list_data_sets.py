@@ -106,7 +106,7 @@ def test_it_hides_data_set_tokens_from_non_admin_callers(api, cast, data_sets):
 
 
 @pytest.mark.parametrize(
-    "who, status, expected",
+    ("who", "status", "expected"),
     [
         (None, 401, None),
         ("unknown", 401, None),

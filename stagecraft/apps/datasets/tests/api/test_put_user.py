@@ -56,7 +56,7 @@ def test_it_refuses_unknown_data_sets_and_changes_nothing(api, cast, data_sets):
 
 
 @pytest.mark.parametrize(
-    "body, detail",
+    ("body", "detail"),
     [
         ({}, "data_sets is required."),
         ({"data_sets": "licensing_a"}, "data_sets must be a list of data set names; got a string."),
@@ -85,7 +85,7 @@ def test_it_rejects_malformed_json(api, cast):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

@@ -164,7 +164,8 @@ def test_it_reports_only_the_first_errors_but_counts_them_all(old):
         migrate_data_set(parse_mapping(CARERS_MAPPING), batch_size=7)
 
     (report,) = failure.value.reports
-    assert report.records_failed == 25 and len(report.errors) == 20
+    assert report.records_failed == 25
+    assert len(report.errors) == 20
     assert str(failure.value).endswith("... 5 more records failed")
     nothing_was_written(before, old)
 
@@ -195,8 +196,10 @@ def test_a_dry_run_validates_and_writes_nothing(old):
         4,
         0,
     )
-    assert report.new_config["name"] == NEW_NAME and report.created is True
-    assert report.sample[0]["channel"] in ("paper", "digital") and len(report.sample) == 4
+    assert report.new_config["name"] == NEW_NAME
+    assert report.created is True
+    assert report.sample[0]["channel"] in ("paper", "digital")
+    assert len(report.sample) == 4
     nothing_was_written(before, old)
 
 
