@@ -24,7 +24,7 @@ def test_the_fixture_stands_the_clock_at_its_moment(frozen_now):
 
 @pytest.mark.django_db
 def test_auto_now_fields_and_the_stores_write_time_see_the_pinned_clock(frozen_now):
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     assert (data_set.created, data_set.modified) == (NOW, NOW)
 
     earlier = NOW - datetime.timedelta(hours=1)

@@ -21,7 +21,9 @@ from stagecraft.apps.records.tests.read.records import store, store_raw
 def data_set(db):
     def make(name: str, *records: dict, group: str | None = None, type_: str | None = None, **settings):
         settings = {"published": True, "raw_queries_allowed": False, **settings}
-        made = DataSetFactory(data_group__name=group or name, data_type__name=type_ or "scenario", **settings)
+        made = DataSetFactory.create(
+            data_group__name=group or name, data_type__name=type_ or "scenario", **settings
+        )
         # The scenarios address data sets by a bare name ("foo"), which our group_type naming can't
         # give; the name is only a label, so set it directly.
         DataSet.objects.filter(pk=made.pk).update(name=name)

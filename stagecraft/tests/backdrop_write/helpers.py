@@ -27,7 +27,7 @@ def given_data_set(group: str, data_type: str, **settings):
     """'I have a data_set ... with settings' plus the original test Stagecraft's token."""
     name = data_set_name(group, data_type)
     settings.setdefault("bearer_token", f"{name}-bearer-token")
-    return DataSetFactory(data_group__name=group, data_type__name=data_type, **settings)
+    return DataSetFactory.create(data_group__name=group, data_type__name=data_type, **settings)
 
 
 def send(client, method: str, path: str, body, token: str | None = None, **headers):

@@ -20,7 +20,7 @@ def test_each_model_is_registered_without_following_relations(model):
 
 
 def test_writes_outside_a_revision_are_not_versioned():
-    DataSetFactory()
+    DataSetFactory.create()
     assert Revision.objects.count() == 0
 
 
@@ -33,7 +33,7 @@ def publish_then_fail(data_set) -> None:
 
 
 def test_a_failing_write_inside_a_revision_leaves_nothing():
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     with pytest.raises(RuntimeError, match="the script failed half way"):
         publish_then_fail(data_set)
     data_set.refresh_from_db()

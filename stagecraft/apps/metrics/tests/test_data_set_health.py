@@ -32,10 +32,10 @@ def flows():
 
 @pytest.fixture
 def data_sets(db):
-    fresh = DataSetFactory(max_age_expected=3600, published=True, realtime=True)
-    stale = DataSetFactory(max_age_expected=3600)
-    never_stale = DataSetFactory(max_age_expected=None)
-    empty = DataSetFactory()
+    fresh = DataSetFactory.create(max_age_expected=3600, published=True, realtime=True)
+    stale = DataSetFactory.create(max_age_expected=3600)
+    never_stale = DataSetFactory.create(max_age_expected=None)
+    empty = DataSetFactory.create()
     write(fresh, NOW - timedelta(minutes=5))
     write(stale, NOW - timedelta(hours=3))
     write(never_stale, NOW - timedelta(days=400))
@@ -59,7 +59,7 @@ def test_the_stocks_come_from_the_records_and_max_age_expected(data_sets, django
 
 
 def test_the_tracker_records_creating_publishing_unpublishing_and_deleting(db):
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     data_set.published = True
     data_set.save()
     data_set.published = False
@@ -76,7 +76,7 @@ def test_the_tracker_records_creating_publishing_unpublishing_and_deleting(db):
 
 
 def test_the_tracker_adds_one_query_to_a_publishing_save(db, django_assert_num_queries):
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     data_set.refresh_from_db()
     data_set.bearer_token = "another"
     with django_assert_num_queries(1):

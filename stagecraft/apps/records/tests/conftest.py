@@ -14,7 +14,7 @@ frozen_now = frozen_at(NOW)
 
 @pytest.fixture
 def data_set(db):
-    return DataSetFactory(
+    return DataSetFactory.create(
         data_group__name="carers-allowance", data_type__name="journey", bearer_token="secret"
     )
 
@@ -22,7 +22,7 @@ def data_set(db):
 @pytest.fixture
 def transactions_data_set(db):
     """A data set whose data type adds its own schema (count: integer, channel: string)."""
-    data_type = DataTypeFactory(
+    data_type = DataTypeFactory.create(
         name="transactions-by-channel",
         schema={
             "type": "object",
@@ -30,7 +30,7 @@ def transactions_data_set(db):
             "required": ["count", "channel"],
         },
     )
-    return DataSetFactory(
+    return DataSetFactory.create(
         data_group__name="carers-allowance",
         data_type=data_type,
         bearer_token="secret",

@@ -137,7 +137,7 @@ def test_it_refuses_a_file_of_the_wrong_kind(admin_client, data_set):
 
 
 def test_it_uploads_an_excel_file_when_the_data_set_takes_excel(admin_client, db):
-    data_set = DataSetFactory(upload_format="excel")
+    data_set = DataSetFactory.create(upload_format="excel")
     workbook = openpyxl.Workbook()
     workbook.active.append(["_timestamp", "score"])
     workbook.active.append(["2014-01-20T10:00:00Z", 4.0])
@@ -178,7 +178,7 @@ def test_emptying_asks_for_confirmation_first(admin_client, data_set):
 
 
 def test_emptying_deletes_the_records_and_keeps_the_data_set(admin_client, data_set, records_log):
-    other = DataSetFactory()
+    other = DataSetFactory.create()
     write(data_set, 3)
     write(other, 2)
     response = admin_client.post(empty_url(data_set))
@@ -214,7 +214,7 @@ def test_the_delete_confirmation_says_how_many_records_go(
 
 
 def test_deleting_a_data_set_in_the_admin_deletes_its_records(admin_client, data_set):
-    other = DataSetFactory()
+    other = DataSetFactory.create()
     write(data_set, 5)
     write(other, 1)
     url = reverse("admin:datasets_dataset_delete", args=[data_set.pk])

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def group_and_type():
-    DataGroupFactory(name="carers-allowance")
-    DataTypeFactory(name="channel", schema={"type": "object"})
+    DataGroupFactory.create(name="carers-allowance")
+    DataTypeFactory.create(name="channel", schema={"type": "object"})
 
 
 BODY = {"data_group": "carers-allowance", "data_type": "channel"}
@@ -66,7 +66,9 @@ def test_it_takes_every_configurable_field(api, cast):
 def test_it_takes_back_a_data_set_as_the_api_serialised_it(api, cast):
     # A data set copied from another Stagecraft (GET, then POST the same body) carries the
     # read-only name and schema: they are accepted when they match what would be generated.
-    source = DataSetFactory(data_group=DataGroupFactory(name="carers-allowance"), auto_ids="channel")
+    source = DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers-allowance"), auto_ids="channel"
+    )
     copied = {**source.to_dict(), "data_type": "channel", "name": "carers_allowance_channel"}
     copied["schema"] = {
         **copied["schema"],
@@ -100,8 +102,9 @@ def test_it_answers_409_when_the_data_set_exists(api, cast):
 
 
 def test_it_answers_409_for_a_clashing_generated_name(api, cast):
-    DataSetFactory(
-        data_group=DataGroupFactory(name="carers"), data_type=DataTypeFactory(name="allowance-channel")
+    DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers"),
+        data_type=DataTypeFactory.create(name="allowance-channel"),
     )
     response = api.post("/data-sets", BODY, cast["create"])
     assert response.status_code == 409

@@ -12,13 +12,13 @@ URL = "/data-sets/carers_allowance_channel"
 
 @pytest.fixture
 def data_set():
-    data_set = DataSetFactory(
-        data_group=DataGroupFactory(name="carers-allowance"),
-        data_type=DataTypeFactory(name="channel"),
+    data_set = DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers-allowance"),
+        data_type=DataTypeFactory.create(name="channel"),
         upload_filters="a.b, c.d",
         bearer_token="secret-token",
     )
-    BackdropUserFactory(email=ASSIGNED_EMAIL).data_sets.add(data_set)
+    BackdropUserFactory.create(email=ASSIGNED_EMAIL).data_sets.add(data_set)
     return data_set
 
 

@@ -42,9 +42,9 @@ def empty_database() -> None:
 
 def odd_data_set() -> DataSet:
     """Every field away from its default, and a type with a schema of its own."""
-    return DataSetFactory(
-        data_group=DataGroupFactory(name="prison-visits"),
-        data_type=DataTypeFactory(
+    return DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="prison-visits"),
+        data_type=DataTypeFactory.create(
             name="bookings",
             schema={
                 "type": "object",

@@ -28,8 +28,8 @@ CARERS_MAPPING = {
 def legacy_data_set(**overrides) -> DataSet:
     """carers-allowance/weekly-claims as the 2014 store held it: no schema, counts as floats."""
     fields = {
-        "data_group": DataGroupFactory(name="carers-allowance"),
-        "data_type": DataTypeFactory(name="weekly-claims", schema={}),
+        "data_group": DataGroupFactory.create(name="carers-allowance"),
+        "data_type": DataTypeFactory.create(name="weekly-claims", schema={}),
         "bearer_token": "weekly-claims-token",
         "auto_ids": "_timestamp,key",
         "published": True,
@@ -37,7 +37,7 @@ def legacy_data_set(**overrides) -> DataSet:
         "upload_format": "excel",
     }
     fields.update(overrides)
-    return DataSetFactory(**fields)
+    return DataSetFactory.create(**fields)
 
 
 def stored_document(timestamp: str, key: str, value: object, **extra) -> dict:

@@ -54,7 +54,7 @@ def test_it_migrates_and_prints_a_summary(old, mapping_file):
 def test_it_takes_a_list_of_mappings(old, tmp_path):
     second = copy.deepcopy(CARERS_MAPPING)
     second["new_data_set"]["data_group"] = "carers-allowance-2"
-    DataGroupFactory(name="carers-allowance-2")
+    DataGroupFactory.create(name="carers-allowance-2")
     path = write_json(tmp_path, "mappings.json", [CARERS_MAPPING, second])
 
     out, _ = run(f"migrate_data_set {path}")

@@ -251,7 +251,7 @@ def test_a_null_token_as_export_data_sets_writes_it_means_no_token(old):
 
 
 def test_an_existing_new_data_set_is_updated_and_keeps_its_capped_size(old):
-    new = DataSetFactory(
+    new = DataSetFactory.create(
         data_group=old.data_group,
         data_type__name="transactions-by-channel",
         capped_size=1000000,

@@ -90,7 +90,9 @@ def test_flattened_windows_do_not_move(licensing, read):
 
 
 def test_the_window_moves_by_whole_periods_to_the_first_data(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store(
         data_set,
         {"_timestamp": "2013-01-15T00:00:00Z", "value": 1},
