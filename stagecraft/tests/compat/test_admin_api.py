@@ -9,7 +9,7 @@ from stagecraft.apps.datasets.models import BackdropUser, DataGroup, DataSet
 from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from .client_library import AdminAPI
-from .helpers import GROUP, NAME, TYPE
+from .helpers import GROUP, NAME, TYPE, response_of
 
 # The serialised data set's keys, in the order of the original's serialize() (backdrop-api.md §4).
 DATA_SET_KEYS = [
@@ -99,8 +99,8 @@ def test_a_bad_token_raises_401(live_server, demo):
     with pytest.raises(requests.HTTPError) as raised:
         api.list_data_sets()
 
-    assert raised.value.response.status_code == 401
-    assert raised.value.response.json()["status"] == "error"
+    assert response_of(raised).status_code == 401
+    assert response_of(raised).json()["status"] == "error"
 
 
 def test_get_data_group_returns_the_group_or_none(admin_api):
@@ -130,8 +130,8 @@ def test_create_data_set_refusals_reach_the_client_as_http_errors(admin_api):
     with pytest.raises(requests.HTTPError) as raised:
         admin_api.create_data_set({"data_group": GROUP, "data_type": TYPE})
 
-    assert raised.value.response.status_code == 409
-    assert raised.value.response.json()["message"] == f"A data set named '{NAME}' already exists."
+    assert response_of(raised).status_code == 409
+    assert response_of(raised).json()["message"] == f"A data set named '{NAME}' already exists."
     assert DataSet.objects.filter(name=NAME).count() == 1
 
 
@@ -150,5 +150,5 @@ def test_get_user_of_an_unknown_email_raises_404(admin_api):
     with pytest.raises(requests.HTTPError) as raised:
         admin_api.get_user("nobody@example.org")
 
-    assert raised.value.response.status_code == 404
-    assert raised.value.response.json()["message"] == "No user with email 'nobody@example.org' exists"
+    assert response_of(raised).status_code == 404
+    assert response_of(raised).json()["message"] == "No user with email 'nobody@example.org' exists"

@@ -12,7 +12,7 @@ from stagecraft.apps.records.models import Record
 from stagecraft.testing.clock import frozen_at
 
 from .client_library import DataSet
-from .helpers import GROUP, NAME, TYPE
+from .helpers import GROUP, NAME, TYPE, response_of
 
 NOW = datetime.datetime(2014, 1, 20, 12, 0, 0, tzinfo=datetime.UTC)
 
@@ -95,8 +95,8 @@ def test_invalid_records_raise_400_with_every_message_and_store_nothing(data_set
     with pytest.raises(requests.HTTPError) as raised:
         data_set_client.post([{"_timestamp": "2014-01-15T00:00:00Z", "channel": "paper", "count": "abc"}, {}])
 
-    assert raised.value.response.status_code == 400
-    assert raised.value.response.json() == {
+    assert response_of(raised).status_code == 400
+    assert response_of(raised).json() == {
         "messages": [
             "'abc' is not of type 'integer'",
             "'_timestamp' is a required property",
@@ -115,8 +115,8 @@ def test_a_wrong_token_raises_401(live_server, demo):
     with pytest.raises(requests.HTTPError) as raised:
         client.post({"_timestamp": "2014-01-15T00:00:00Z", "channel": "paper", "count": 1})
 
-    assert raised.value.response.status_code == 401
-    assert raised.value.response.headers["WWW-Authenticate"] == "bearer"
+    assert response_of(raised).status_code == 401
+    assert response_of(raised).headers["WWW-Authenticate"] == "bearer"
     assert _stored() == {}
 
 
@@ -127,8 +127,8 @@ def test_an_unknown_data_set_raises_404(live_server, demo):
     with pytest.raises(requests.HTTPError) as raised:
         client.post({"_timestamp": "2014-01-15T00:00:00Z"})
 
-    assert raised.value.response.status_code == 404
-    assert raised.value.response.json() == {"status": "error", "message": "Could not find data_set_config"}
+    assert response_of(raised).status_code == 404
+    assert response_of(raised).json() == {"status": "error", "message": "Could not find data_set_config"}
 
 
 def test_empty_data_set_removes_every_record(data_set_client):

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from .client_library import AdminAPI
-from .helpers import NAME
+from .helpers import NAME, response_of
 
 NOT_SERVED = [
     ("get_data_set_transforms", (NAME,)),
@@ -39,7 +39,7 @@ COLLECTOR_API = [
 def _assert_clean_404(call) -> None:
     with pytest.raises(requests.HTTPError) as raised:
         call()
-    response = raised.value.response
+    response = response_of(raised)
     assert response.status_code == 404, response.text
     assert response.headers["Content-Type"] == "application/json"
     body = response.json()

@@ -103,7 +103,9 @@ def test_it_uploads_a_csv_file_through_the_pipeline(admin_client, data_set, reco
     assert response.status_code == 302
     assert response["Location"] == change_url(data_set)
     assert sorted(r.data["visits"] for r in Record.objects.filter(data_set=data_set)) == [5, 6]
-    assert Record.objects.first().data["_day_start_at"].endswith("T00:00:00+00:00")
+    first = Record.objects.first()
+    assert first is not None
+    assert first.data["_day_start_at"].endswith("T00:00:00+00:00")
     assert (
         "UPLOAD carers_allowance_journey: stored records from data.csv, count=2, caller=admin user alice"
         in (records_log.text)
@@ -139,8 +141,10 @@ def test_it_refuses_a_file_of_the_wrong_kind(admin_client, data_set):
 def test_it_uploads_an_excel_file_when_the_data_set_takes_excel(admin_client, db):
     data_set = DataSetFactory.create(upload_format="excel")
     workbook = openpyxl.Workbook()
-    workbook.active.append(["_timestamp", "score"])
-    workbook.active.append(["2014-01-20T10:00:00Z", 4.0])
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["_timestamp", "score"])
+    sheet.append(["2014-01-20T10:00:00Z", 4.0])
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

@@ -10,7 +10,7 @@ from stagecraft.apps.datasets.schema import compose_schema, shipped_data_type_sc
 from stagecraft.apps.records.fastcheck import compile_fast_check
 from stagecraft.apps.records.pipeline import format_checker, is_iso_datetime
 
-VALUES = [
+VALUES: list[object] = [
     None,
     True,
     False,

@@ -79,6 +79,7 @@ def test_it_checks_the_file_first(name, content, problem):
 def xlsx(rows, extra_sheet=None) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None
     for row in rows:
         sheet.append(row)
     if extra_sheet:

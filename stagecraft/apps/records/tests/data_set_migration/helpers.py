@@ -4,6 +4,7 @@ import base64
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.datasets.tests.factories import DataGroupFactory, DataSetFactory, DataTypeFactory
@@ -11,7 +12,7 @@ from stagecraft.apps.records.models import Record
 
 NOW = datetime.datetime(2014, 6, 2, 12, 0, tzinfo=datetime.UTC)
 
-CARERS_MAPPING = {
+CARERS_MAPPING: dict[str, Any] = {
     "old_data_set": {"data_group": "carers-allowance", "data_type": "weekly-claims"},
     "new_data_set": {
         "auto_ids": "_timestamp,channel",

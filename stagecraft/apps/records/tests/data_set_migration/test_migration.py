@@ -81,7 +81,7 @@ def test_the_readme_example_end_to_end(old):
                 ("2014-01-13T00:00:00+00:00", "digital", 41),
             ]
         ],
-        key=lambda d: d["_id"],
+        key=lambda d: str(d["_id"]),
     )
     assert type(documents(NEW_NAME)[0]["count"]) is int
     assert (report.created, report.records_read, report.records_written, report.records_in_new_data_set) == (
@@ -300,7 +300,7 @@ def test_records_are_read_in_batches(old, django_assert_max_num_queries):
 
 
 def test_progress_is_reported_per_batch(old):
-    seen = []
+    seen: list[int] = []
 
     migrate_data_set(parse_mapping(CARERS_MAPPING), batch_size=3, progress=seen.append)
 

@@ -25,7 +25,7 @@ def mixed(db):
     data_set = DataSetFactory.create(
         data_group__name="licensing", data_type__name="applications", published=True
     )
-    documents = [
+    documents: list[dict[str, object]] = [
         {"channel": "web", "size": 2, "urgent": True, "value": 1.5},
         {"channel": "web", "size": 10, "urgent": False, "value": 2},
         {"channel": "phone", "size": 2, "urgent": True, "value": 3},

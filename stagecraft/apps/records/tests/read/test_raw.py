@@ -19,7 +19,9 @@ def test_it_returns_the_full_stored_documents(licensing, read):
     documents = json.loads(read().content)["data"]
 
     assert len(documents) == Record.objects.count() == 5
-    assert documents[0] == Record.objects.order_by("id").first().data
+    first = Record.objects.order_by("id").first()
+    assert first is not None
+    assert documents[0] == first.data
     assert set(documents[0]) == {
         "_id", "_timestamp", "_updated_at", "authority", "licence_name", "value", "paid",
         "_hour_start_at", "_day_start_at", "_week_start_at", "_month_start_at", "_quarter_start_at",
@@ -108,7 +110,7 @@ def test_filter_by_prefix_takes_like_wildcards_literally(db, read):
     data_set = DataSetFactory.create(
         data_group__name="licensing", data_type__name="applications", published=True
     )
-    documents = [
+    documents: list[dict[str, object]] = [
         {"code": "50%_off", "value": 1},
         {"code": "50 and more", "value": 2},
         {"code": "5X_off", "value": 3},
