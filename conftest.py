@@ -1,18 +1,9 @@
-"""Fixtures shared by every test: a fixed cast of people, in the house style."""
+"""Shared test support, registered for every test:
+- stagecraft/testing/cast.py: the fixed cast, in the house style (people: `admin_user`, `writer`,
+  `outsider` and their logged-in test clients; API clients: `cast`);
+- stagecraft/testing/api.py: the configuration API's test client (`api`), checked against the OpenAPI
+  document.
+Plain helpers that tests import: stagecraft/testing/clock.py (pinning the clock) and
+stagecraft/testing/commands.py (running management commands)."""
 
-import pytest
-
-
-@pytest.fixture
-def admin_user(django_user_model):
-    return django_user_model.objects.create_superuser("alice", "alice@example.org", "password")
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-# The API's cast of clients and its OpenAPI-checking test client.
-pytest_plugins = ["stagecraft.testing.api"]
+pytest_plugins = ["stagecraft.testing.cast", "stagecraft.testing.api"]

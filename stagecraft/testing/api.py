@@ -1,55 +1,18 @@
-"""Pytest fixtures for API tests (registered in the root conftest.py): a fixed cast of API clients,
-and a test client that checks every response against the OpenAPI document.
+"""The configuration API's test client (the `api` fixture, registered in the root conftest.py): Django's
+test client speaking JSON as one of the cast's API clients (stagecraft/testing/cast.py), checking every
+response against the OpenAPI document. It reads that document from the datasets app, so test modules
+below that layer must not import this module (they get the fixture injected).
 """
 
 import json
 import re
-from dataclasses import dataclass
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from stagecraft.apps.apiclients.services import ADMIN, CREATE, SIGNIN, USER, ApiClient, create_client
 from stagecraft.apps.datasets.api.bodies import OPENAPI
 
-ASSIGNED_EMAIL = "assigned@example.org"
-
-
-@dataclass
-class Caller:
-    client: ApiClient | None
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
-
-
-@pytest.fixture
-def make_caller(db):
-    def make(name: str, permissions: list[str], email: str = "", is_active: bool = True) -> Caller:
-        client, token = create_client(name, permissions, email)
-        if not is_active:
-            client.is_active = False
-            client.save(update_fields=["is_active"])
-        return Caller(client, token)
-
-    return make
-
-
-@pytest.fixture
-def cast(make_caller) -> dict[str, Caller]:
-    """One caller per row of the permission matrix. "assigned" is linked to ASSIGNED_EMAIL; tests
-    assign data sets to that person when they need to."""
-    return {
-        "admin": make_caller("admin-client", [ADMIN]),
-        "assigned": make_caller("assigned-client", [SIGNIN], ASSIGNED_EMAIL),
-        "unassigned": make_caller("unassigned-client", [SIGNIN], "nobody@example.org"),
-        "user": make_caller("user-client", [USER]),
-        "create": make_caller("create-client", [CREATE]),
-        "revoked": make_caller("revoked-client", [ADMIN], is_active=False),
-        "unknown": Caller(client=None, token="a-token-nobody-was-given"),
-    }
+from .cast import Caller
 
 
 def _operation(method: str, path: str) -> dict | None:

@@ -24,6 +24,7 @@ def run_argv(command_line: str, capsys) -> tuple[int, str, str]:
         try:
             execute_from_command_line(["manage.py", *shlex.split(command_line)])
         except SystemExit as exit:
-            code = exit.code
+            # As the interpreter reads it: None is success, a message is failure.
+            code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
     captured = capsys.readouterr()
     return code, captured.out, captured.err

@@ -29,10 +29,8 @@ def test_unknown_admin_pages_answer_djangos_html_page(admin_client):
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_admin_pages_refused_to_staff_without_permission_are_html(client, django_user_model):
-    staff = django_user_model.objects.create_user("bob", password="password", is_staff=True)
-    client.force_login(staff)
-    response = client.get("/admin/datasets/dataset/add/")
+def test_admin_pages_refused_to_staff_without_permission_are_html(outsider_client):
+    response = outsider_client.get("/admin/datasets/dataset/add/")
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")
 

@@ -1,12 +1,14 @@
 import pytest
+from django.http import HttpRequest
 from django.test import RequestFactory
 
 from stagecraft.libs.bearer import bearer_token, secrets_match
 
 
-def _request(header: str | None):
-    extra = {"HTTP_AUTHORIZATION": header} if header is not None else {}
-    return RequestFactory().get("/", **extra)
+def _request(header: str | None) -> HttpRequest:
+    if header is None:
+        return RequestFactory().get("/")
+    return RequestFactory().get("/", HTTP_AUTHORIZATION=header)
 
 
 @pytest.mark.parametrize(

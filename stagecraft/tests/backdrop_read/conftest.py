@@ -1,4 +1,5 @@
-"""Helpers for the original data store's read scenarios, run against our app over the real routes.
+"""Fixtures for the original data store's read scenarios, run against our app over the real routes
+(the checks they share are in helpers.py).
 
 `data_set(name, ...)` makes a data set the way a scenario's "Given ... is in "<name>" data_set"
 does: reachable by name on the deprecated route (`/<name>`) and by `/data/<group>/<type>`, in
@@ -20,7 +21,9 @@ from stagecraft.apps.records.tests.read.records import store, store_raw
 def data_set(db):
     def make(name: str, *records: dict, group: str | None = None, type_: str | None = None, **settings):
         settings = {"published": True, "raw_queries_allowed": False, **settings}
-        made = DataSetFactory(data_group__name=group or name, data_type__name=type_ or "scenario", **settings)
+        made = DataSetFactory.create(
+            data_group__name=group or name, data_type__name=type_ or "scenario", **settings
+        )
         # The scenarios address data sets by a bare name ("foo"), which our group_type naming can't
         # give; the name is only a label, so set it directly.
         DataSet.objects.filter(pk=made.pk).update(name=name)
@@ -38,20 +41,6 @@ def data_set(db):
 def go(client):
     """`When I go to "<path>"`: a GET of the path as written (query string included)."""
     return client.get
-
-
-def results(response) -> list:
-    assert response.status_code == 200, response.content
-    return json.loads(response.content)["data"]
-
-
-def without_derived(document: dict) -> dict:
-    """A raw document without the fields our write path adds (period starts and `_updated_at`)."""
-    return {
-        key: value
-        for key, value in document.items()
-        if not key.endswith("_start_at") and key != "_updated_at"
-    }
 
 
 @pytest.fixture

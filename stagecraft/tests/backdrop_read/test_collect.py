@@ -1,7 +1,7 @@
 """features/read_api/collect.feature: collecting fields into grouped answers."""
 
-from .conftest import results
 from .data import ANIMALS, DINOSAURS, LICENSING_2, VOLUMES
+from .helpers import results
 
 
 def test_collecting_a_key_for_grouped_queries(data_set, go):

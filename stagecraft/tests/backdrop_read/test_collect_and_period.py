@@ -1,7 +1,7 @@
 """features/read_api/collect_and_period.feature: collect with a period and no group_by."""
 
-from .conftest import results
 from .data import COLLECTABLES
+from .helpers import results
 
 
 def test_combining_a_period_and_a_collect_query(data_set, go):

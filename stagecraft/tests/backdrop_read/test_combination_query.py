@@ -4,8 +4,8 @@ The scenarios end on a Friday (2013-03-29), which protected mode refuses, so the
 queries (the original's default data set is protected).
 """
 
-from .conftest import results
 from .data import licence_applications
+from .helpers import results
 
 
 def week(start: str, end: str, count: int) -> dict:

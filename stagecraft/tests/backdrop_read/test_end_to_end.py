@@ -1,7 +1,7 @@
 """features/end_to_end.feature: records written through the write API, then read back."""
 
-from .conftest import results
 from .data import DINOSAURS
+from .helpers import results
 
 
 def test_writing_data(data_set, post):

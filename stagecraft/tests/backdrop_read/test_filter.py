@@ -2,8 +2,8 @@
 
 import pytest
 
-from .conftest import results, without_derived
 from .data import DINOSAURS, LICENSING
+from .helpers import results, without_derived
 
 DOCUMENT_1236 = {
     "_timestamp": "2012-12-13T01:01:01+00:00",
@@ -16,7 +16,7 @@ DOCUMENT_1236 = {
 
 
 @pytest.mark.parametrize(
-    "query, message",
+    ("query", "message"),
     [
         ("start_at=2012-12-13T01:01:01%2B00:00", "Use of 'start_at' requires 'end_at' or 'duration'"),
         ("end_at=2012-12-12T01:01:02%2B00:00", "Use of 'end_at' requires 'start_at' or 'duration'"),

@@ -5,8 +5,8 @@ the original's later versions require one, so these tests give the range coverin
 one test shows a bare `period` is refused.
 """
 
-from .conftest import results
 from .data import LICENSING, LICENSING_2, WEEKLY
+from .helpers import results
 
 WEEKS = "start_at=2013-03-11T00:00:00Z&end_at=2013-03-25T00:00:00Z"
 WEEK_11 = {"_start_at": "2013-03-11T00:00:00+00:00", "_end_at": "2013-03-18T00:00:00+00:00"}

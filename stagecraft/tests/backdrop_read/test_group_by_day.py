@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from .conftest import results
 from .data import every
+from .helpers import results
 
 
 def test_grouping_data_by_day_between_two_timestamps(data_set, go, post):

@@ -3,7 +3,7 @@
 The data sets are protected, the original's default, so a start_at on the 2nd is refused.
 """
 
-from .conftest import results
+from .helpers import results
 
 MONTHLY = [
     {"_timestamp": "2013-04-20T00:00:00Z", "value": 1},

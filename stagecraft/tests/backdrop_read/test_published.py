@@ -1,6 +1,6 @@
 """features/read_api/published.feature: unpublished data sets answer with a warning."""
 
-from .conftest import results
+from .helpers import results
 
 
 def test_querying_a_published_data_set(data_set, go):

@@ -4,8 +4,8 @@ The scenario's `/service-data/<service>/<type>` became the original's `/data/<da
 (backdrop-api.md §2.1); we serve the latter, and the former is not a route.
 """
 
-from .conftest import results
 from .data import DINOSAURS
+from .helpers import results
 
 
 def test_querying_data_by_data_group_and_data_type(data_set, go):

@@ -1,7 +1,7 @@
 """features/read_api/read_api.feature: raw reads by data set name."""
 
-from .conftest import results
 from .data import DINOSAURS, LICENSING
+from .helpers import results
 
 
 def test_getting_all_the_data_in_a_data_set(data_set, go):

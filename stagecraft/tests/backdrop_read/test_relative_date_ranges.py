@@ -1,7 +1,7 @@
 """features/read_api/relative_date_ranges.feature: duration counted from start_at or back from end_at."""
 
-from .conftest import results
 from .data import LICENSING_2
+from .helpers import results
 
 
 def day(date: str, next_date: str, count: int) -> dict:

@@ -1,7 +1,7 @@
 """features/read_api/sort_and_limit.feature: sort_by and limit on raw and grouped reads."""
 
-from .conftest import results
 from .data import ANIMALS, LICENSING_2
+from .helpers import results
 
 
 def test_sorting_on_a_numeric_value_in_ascending_order(data_set, go):

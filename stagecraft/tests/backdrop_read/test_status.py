@@ -5,12 +5,12 @@ was written (docs/records.md, Data set freshness).
 """
 
 from datetime import UTC, datetime, timedelta
-from unittest import mock
 
 import pytest
 
 from stagecraft.apps.records.models import Record
 from stagecraft.apps.records.tests.read.records import stored_document
+from stagecraft.testing.clock import pin_clock
 
 NOW = datetime(2014, 1, 20, 12, 0, tzinfo=UTC)
 
@@ -28,7 +28,7 @@ def recent(data_set):
 
 
 def status(go):
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
+    with pin_clock(NOW):
         return go("/_status/data-sets")
 
 

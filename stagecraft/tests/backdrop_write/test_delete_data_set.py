@@ -10,7 +10,7 @@ import pytest
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.records.models import Record
 
-from .conftest import given_data_set, send
+from .helpers import given_data_set, send
 
 pytestmark = pytest.mark.django_db
 

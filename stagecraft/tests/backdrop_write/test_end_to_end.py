@@ -4,7 +4,7 @@ by data set name, as the feature does). Our names are `<group>_<type>`: "reptile
 
 import pytest
 
-from .conftest import given_data_set, send
+from .helpers import given_data_set, send
 from .test_write_api import FOUR_DINOSAURS
 
 pytestmark = pytest.mark.django_db

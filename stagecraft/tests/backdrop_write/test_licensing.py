@@ -6,7 +6,7 @@ import pytest
 
 from stagecraft.apps.records.models import Record
 
-from .conftest import given_data_set, send
+from .helpers import given_data_set, send
 
 pytestmark = pytest.mark.django_db
 

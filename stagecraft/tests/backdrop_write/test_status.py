@@ -9,32 +9,32 @@ reported, and the out-of-date scenario failed.
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from stagecraft.apps.records.storage import store_documents
+from stagecraft.testing.clock import pin_clock
 
-from .conftest import NOW, given_data_set
+from .helpers import NOW, given_data_set
 
-pytestmark = pytest.mark.django_db
-
-
-def a_record_updated_seconds_ago(monkeypatch, data_set, seconds: int) -> None:
-    monkeypatch.setattr(timezone, "now", lambda: NOW - datetime.timedelta(seconds=seconds))
-    store_documents(data_set, [{}])
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+# The clock stands at NOW for every test; records are written earlier.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-def test_checking_an_in_date_data_set(client, monkeypatch):
+def a_record_updated_seconds_ago(data_set, seconds: int) -> None:
+    with pin_clock(NOW - datetime.timedelta(seconds=seconds)):
+        store_documents(data_set, [{}])
+
+
+def test_checking_an_in_date_data_set(client):
     data_set = given_data_set("recent", "data", max_age_expected=60)
-    a_record_updated_seconds_ago(monkeypatch, data_set, 10)
+    a_record_updated_seconds_ago(data_set, 10)
     response = client.get("/_status/data-sets")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "message": "All data_sets are in date", "data_sets": None}
 
 
-def test_checking_an_out_of_date_data_set(client, monkeypatch, django_assert_num_queries):
+def test_checking_an_out_of_date_data_set(client, django_assert_num_queries):
     data_set = given_data_set("recent", "data", max_age_expected=1)
-    a_record_updated_seconds_ago(monkeypatch, data_set, 10)
+    a_record_updated_seconds_ago(data_set, 10)
     with django_assert_num_queries(1):
         response = client.get("/_status/data-sets")
     assert response.status_code == 200
@@ -53,18 +53,18 @@ def test_checking_an_out_of_date_data_set(client, monkeypatch, django_assert_num
     }
 
 
-def test_checking_a_data_set_with_no_max_age_expected(client, monkeypatch):
+def test_checking_a_data_set_with_no_max_age_expected(client):
     data_set = given_data_set("recent", "data", max_age_expected=None)
-    a_record_updated_seconds_ago(monkeypatch, data_set, 10)
+    a_record_updated_seconds_ago(data_set, 10)
     response = client.get("/_status/data-sets")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
 
 
-def test_the_newest_of_timestamps_and_untimed_writes_counts(client, monkeypatch):
+def test_the_newest_of_timestamps_and_untimed_writes_counts(client):
     # An old _timestamp written just now, and an untimed record written 10 seconds ago: the later wins.
     data_set = given_data_set("recent", "data", max_age_expected=5)
-    a_record_updated_seconds_ago(monkeypatch, data_set, 10)
+    a_record_updated_seconds_ago(data_set, 10)
     store_documents(data_set, [{"_timestamp": "2014-09-01T00:00:00+00:00"}])
     body = client.get("/_status/data-sets").json()
     assert body["data_sets"][0]["last-updated"] == "2014-09-10T11:59:50+00:00"

@@ -12,7 +12,7 @@ import pytest
 
 from stagecraft.apps.records.models import Record
 
-from .conftest import given_data_set, send, stored, week_of
+from .helpers import given_data_set, send, stored, week_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from stagecraft.apps.records.models import Record
 
-from .conftest import given_data_set, send, stored
+from .helpers import given_data_set, send, stored
 from .test_write_api import FOUR_DINOSAURS, ONE_DINOSAUR
 
 pytestmark = pytest.mark.django_db

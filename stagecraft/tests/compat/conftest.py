@@ -1,17 +1,14 @@
 """Contract-test fixtures: the app served over HTTP by pytest-django's live server, the demo
-configuration, and the public client library pointed at it with an `admin` API client's token
-(the one the data store itself uses), created as `manage.py create_api_client` does."""
+configuration, and the public client library pointed at it with the token of the cast's `admin` API
+client (stagecraft/testing/cast.py; the kind of client the data store itself uses)."""
 
 import pytest
 
-from stagecraft.apps.apiclients.clients import create_client
-from stagecraft.apps.apiclients.models import ADMIN, SIGNIN
 from stagecraft.apps.datasets.demo import demo_token, load_demo_data
+from stagecraft.testing.cast import Caller
 
 from .client_library import AdminAPI, DataSet
-
-GROUP, TYPE = "carers-allowance", "transactions-by-channel"
-NAME = "carers_allowance_transactions_by_channel"
+from .helpers import GROUP, TYPE
 
 
 @pytest.fixture
@@ -20,13 +17,14 @@ def demo(transactional_db) -> None:
 
 
 @pytest.fixture
-def admin_token(transactional_db) -> str:
-    return create_client("backdrop", [ADMIN])[1]
+def admin_token(transactional_db, cast: dict[str, Caller]) -> str:
+    return cast["admin"].token
 
 
 @pytest.fixture
-def signin_token(transactional_db) -> str:
-    return create_client("collector", [SIGNIN], "collector@example.org")[1]
+def signin_token(transactional_db, cast: dict[str, Caller]) -> str:
+    """The token of a client without admin, linked to ASSIGNED_EMAIL."""
+    return cast["assigned"].token
 
 
 def _no_retries(client):

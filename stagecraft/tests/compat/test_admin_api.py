@@ -6,9 +6,10 @@ import requests
 from reversion.models import Version
 
 from stagecraft.apps.datasets.models import BackdropUser, DataGroup, DataSet
+from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from .client_library import AdminAPI
-from .conftest import GROUP, NAME, TYPE
+from .helpers import GROUP, NAME, TYPE, response_of
 
 # The serialised data set's keys, in the order of the original's serialize() (backdrop-api.md §4).
 DATA_SET_KEYS = [
@@ -82,7 +83,7 @@ def test_list_data_sets_returns_every_data_set_in_id_order(admin_api):
 
 
 def test_a_client_without_admin_sees_only_its_assigned_data_sets(live_server, demo, signin_token):
-    user = BackdropUser.objects.create(email="collector@example.org")
+    user = BackdropUser.objects.create(email=ASSIGNED_EMAIL)
     user.data_sets.set(DataSet.objects.filter(name=NAME))
     api = AdminAPI(live_server.url, signin_token)
 
@@ -98,8 +99,8 @@ def test_a_bad_token_raises_401(live_server, demo):
     with pytest.raises(requests.HTTPError) as raised:
         api.list_data_sets()
 
-    assert raised.value.response.status_code == 401
-    assert raised.value.response.json()["status"] == "error"
+    assert response_of(raised).status_code == 401
+    assert response_of(raised).json()["status"] == "error"
 
 
 def test_get_data_group_returns_the_group_or_none(admin_api):
@@ -122,15 +123,15 @@ def test_create_data_group_then_data_set(admin_api):
     assert DataGroup.objects.filter(name="tax-disc").count() == 1
     stored = DataSet.objects.get(name="tax_disc_transactions_by_channel")
     (version,) = Version.objects.get_for_object(stored)
-    assert version.revision.comment == "Created through the API by client backdrop"
+    assert version.revision.comment == "Created through the API by client admin-client"
 
 
 def test_create_data_set_refusals_reach_the_client_as_http_errors(admin_api):
     with pytest.raises(requests.HTTPError) as raised:
         admin_api.create_data_set({"data_group": GROUP, "data_type": TYPE})
 
-    assert raised.value.response.status_code == 409
-    assert raised.value.response.json()["message"] == f"A data set named '{NAME}' already exists."
+    assert response_of(raised).status_code == 409
+    assert response_of(raised).json()["message"] == f"A data set named '{NAME}' already exists."
     assert DataSet.objects.filter(name=NAME).count() == 1
 
 
@@ -149,5 +150,5 @@ def test_get_user_of_an_unknown_email_raises_404(admin_api):
     with pytest.raises(requests.HTTPError) as raised:
         admin_api.get_user("nobody@example.org")
 
-    assert raised.value.response.status_code == 404
-    assert raised.value.response.json()["message"] == "No user with email 'nobody@example.org' exists"
+    assert response_of(raised).status_code == 404
+    assert response_of(raised).json()["message"] == "No user with email 'nobody@example.org' exists"

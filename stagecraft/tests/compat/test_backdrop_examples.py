@@ -17,7 +17,7 @@ from stagecraft.apps.datasets.demo import demo_token
 from stagecraft.apps.records.models import Record
 from stagecraft.apps.records.storage import store_documents
 
-from .conftest import GROUP, NAME, TYPE
+from .helpers import GROUP, NAME, TYPE
 
 URL = f"/data/{GROUP}/{TYPE}"
 TOKEN = demo_token(GROUP, TYPE)

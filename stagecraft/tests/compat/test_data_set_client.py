@@ -9,9 +9,10 @@ import requests
 
 from stagecraft.apps.datasets.demo import demo_token
 from stagecraft.apps.records.models import Record
+from stagecraft.testing.clock import frozen_at
 
 from .client_library import DataSet
-from .conftest import GROUP, NAME, TYPE
+from .helpers import GROUP, NAME, TYPE, response_of
 
 NOW = datetime.datetime(2014, 1, 20, 12, 0, 0, tzinfo=datetime.UTC)
 
@@ -25,11 +26,7 @@ def _auto_id(*values: str) -> str:
     return base64.b64encode(".".join(values).encode()).decode()
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: NOW)  # the live server's thread reads it too
+frozen_now = frozen_at(NOW)  # the live server's thread reads the pinned clock too
 
 
 def test_post_of_one_record_stores_it_with_its_auto_id_and_period_keys(data_set_client, frozen_now):
@@ -98,8 +95,8 @@ def test_invalid_records_raise_400_with_every_message_and_store_nothing(data_set
     with pytest.raises(requests.HTTPError) as raised:
         data_set_client.post([{"_timestamp": "2014-01-15T00:00:00Z", "channel": "paper", "count": "abc"}, {}])
 
-    assert raised.value.response.status_code == 400
-    assert raised.value.response.json() == {
+    assert response_of(raised).status_code == 400
+    assert response_of(raised).json() == {
         "messages": [
             "'abc' is not of type 'integer'",
             "'_timestamp' is a required property",
@@ -118,8 +115,8 @@ def test_a_wrong_token_raises_401(live_server, demo):
     with pytest.raises(requests.HTTPError) as raised:
         client.post({"_timestamp": "2014-01-15T00:00:00Z", "channel": "paper", "count": 1})
 
-    assert raised.value.response.status_code == 401
-    assert raised.value.response.headers["WWW-Authenticate"] == "bearer"
+    assert response_of(raised).status_code == 401
+    assert response_of(raised).headers["WWW-Authenticate"] == "bearer"
     assert _stored() == {}
 
 
@@ -130,8 +127,8 @@ def test_an_unknown_data_set_raises_404(live_server, demo):
     with pytest.raises(requests.HTTPError) as raised:
         client.post({"_timestamp": "2014-01-15T00:00:00Z"})
 
-    assert raised.value.response.status_code == 404
-    assert raised.value.response.json() == {"status": "error", "message": "Could not find data_set_config"}
+    assert response_of(raised).status_code == 404
+    assert response_of(raised).json() == {"status": "error", "message": "Could not find data_set_config"}
 
 
 def test_empty_data_set_removes_every_record(data_set_client):

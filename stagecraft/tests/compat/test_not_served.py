@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from .client_library import AdminAPI
-from .conftest import NAME
+from .helpers import NAME, response_of
 
 NOT_SERVED = [
     ("get_data_set_transforms", (NAME,)),
@@ -39,7 +39,7 @@ COLLECTOR_API = [
 def _assert_clean_404(call) -> None:
     with pytest.raises(requests.HTTPError) as raised:
         call()
-    response = raised.value.response
+    response = response_of(raised)
     assert response.status_code == 404, response.text
     assert response.headers["Content-Type"] == "application/json"
     body = response.json()
@@ -48,12 +48,12 @@ def _assert_clean_404(call) -> None:
     assert body["errors"] == [{"status": "404", "title": "Not Found", "detail": body["message"]}]
 
 
-@pytest.mark.parametrize("method, args", NOT_SERVED, ids=[method for method, _ in NOT_SERVED])
+@pytest.mark.parametrize(("method", "args"), NOT_SERVED, ids=[method for method, _ in NOT_SERVED])
 def test_admin_api_methods_for_what_is_not_served_get_a_clean_404(admin_api, method, args):
     _assert_clean_404(lambda: getattr(admin_api, method)(*args))
 
 
-@pytest.mark.parametrize("method, args", COLLECTOR_API, ids=[method for method, _ in COLLECTOR_API])
+@pytest.mark.parametrize(("method", "args"), COLLECTOR_API, ids=[method for method, _ in COLLECTOR_API])
 def test_collector_api_methods_get_a_clean_404(live_server, admin_token, method, args):
     from performanceplatform.client import CollectorAPI
 

@@ -6,7 +6,7 @@ import requests
 from stagecraft.apps.datasets.models import DataSet as DataSetModel
 
 from .client_library import DataSet
-from .conftest import NAME
+from .helpers import NAME, response_of
 
 RECORDS = [
     {"_timestamp": "2012-12-04T10:00:00+00:00", "channel": "paper", "count": 2},
@@ -73,8 +73,8 @@ def test_a_bad_query_raises_400_with_the_message(written):
     with pytest.raises(requests.HTTPError) as raised:
         _get(written, {"colour": "red"})
 
-    assert raised.value.response.status_code == 400
-    assert raised.value.response.json() == {
+    assert response_of(raised).status_code == 400
+    assert response_of(raised).json() == {
         "status": "error",
         "message": "An unrecognised parameter was provided",
     }
@@ -133,5 +133,5 @@ def test_a_data_set_that_is_not_queryable_reads_as_not_found(live_server, demo):
     with pytest.raises(requests.HTTPError) as raised:
         _get(client)
 
-    assert raised.value.response.status_code == 404
-    assert raised.value.response.json() == {"status": "error", "message": "data_set not found"}
+    assert response_of(raised).status_code == 404
+    assert response_of(raised).json() == {"status": "error", "message": "data_set not found"}

@@ -57,7 +57,7 @@ def test_it_never_echoes_the_token(cast):
 
 
 @pytest.mark.parametrize(
-    "body, message",
+    ("body", "message"),
     [
         ("", "The request body is empty; send a JSON object."),
         ('"text"', "The request body must be a JSON object, not a str."),

@@ -1,9 +1,12 @@
+"""Model factories for the tests of every app. Call `.create(...)` (or `.build(...)`): mypy then knows
+the result is the model, not the factory."""
+
 import factory
 
 from stagecraft.apps.datasets.models import BackdropUser, DataGroup, DataSet, DataType
 
 
-class DataGroupFactory(factory.django.DjangoModelFactory):
+class DataGroupFactory(factory.django.DjangoModelFactory[DataGroup]):
     class Meta:
         model = DataGroup
         django_get_or_create = ("name",)
@@ -11,7 +14,7 @@ class DataGroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"group-{n}")
 
 
-class DataTypeFactory(factory.django.DjangoModelFactory):
+class DataTypeFactory(factory.django.DjangoModelFactory[DataType]):
     class Meta:
         model = DataType
         django_get_or_create = ("name",)
@@ -21,7 +24,7 @@ class DataTypeFactory(factory.django.DjangoModelFactory):
     schema = factory.LazyFunction(dict)
 
 
-class DataSetFactory(factory.django.DjangoModelFactory):
+class DataSetFactory(factory.django.DjangoModelFactory[DataSet]):
     class Meta:
         model = DataSet
 
@@ -30,7 +33,7 @@ class DataSetFactory(factory.django.DjangoModelFactory):
     bearer_token = factory.Sequence(lambda n: f"token-{n}")
 
 
-class BackdropUserFactory(factory.django.DjangoModelFactory):
+class BackdropUserFactory(factory.django.DjangoModelFactory[BackdropUser]):
     class Meta:
         model = BackdropUser
 

@@ -11,6 +11,7 @@ import pytest
 from django.db import connections
 
 from stagecraft.apps.datasets.models import DataSet
+from stagecraft.testing.cast import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,14 +56,12 @@ def save(page) -> None:
     page.wait_for_load_state()
 
 
-def test_an_admin_creates_edits_and_reverts_a_data_set(page, django_user_model):
+def test_an_admin_creates_edits_and_reverts_a_data_set(admin_user, page):
     from playwright.sync_api import expect
 
-    django_user_model.objects.create_superuser("alice", "alice@example.org", "a-long-password")
-
     page.goto("/admin/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "a-long-password")
+    page.fill("#id_username", admin_user.username)
+    page.fill("#id_password", PASSWORD)
     page.locator('input[type="submit"]').click()
     expect(page.locator("#site-name")).to_be_visible()
 

@@ -10,15 +10,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_names_the_data_set_from_group_and_type():
-    data_set = DataSetFactory(
-        data_group=DataGroupFactory(name="carers-allowance"),
-        data_type=DataTypeFactory(name="customer-satisfaction"),
+    data_set = DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers-allowance"),
+        data_type=DataTypeFactory.create(name="customer-satisfaction"),
     )
     assert data_set.name == "carers_allowance_customer_satisfaction"
 
 
 def test_it_has_the_original_defaults():
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     assert data_set.bearer_token.startswith("token-")
     assert (data_set.queryable, data_set.realtime, data_set.published) == (True, False, False)
     assert data_set.raw_queries_allowed is True
@@ -27,23 +27,27 @@ def test_it_has_the_original_defaults():
 
 
 def test_it_refuses_a_second_data_set_for_the_same_group_and_type():
-    existing = DataSetFactory()
+    existing = DataSetFactory.create()
     duplicate = DataSet(data_group=existing.data_group, data_type=existing.data_type)
     with pytest.raises(ValidationError, match="already exists"):
         duplicate.full_clean()
 
 
 def test_it_refuses_a_clashing_generated_name():
-    DataSetFactory(data_group=DataGroupFactory(name="a-b"), data_type=DataTypeFactory(name="c"))
-    clash = DataSet(data_group=DataGroupFactory(name="a"), data_type=DataTypeFactory(name="b-c"))
+    DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="a-b"), data_type=DataTypeFactory.create(name="c")
+    )
+    clash = DataSet(
+        data_group=DataGroupFactory.create(name="a"), data_type=DataTypeFactory.create(name="b-c")
+    )
     with pytest.raises(ValidationError, match="a_b_c already exists"):
         clash.full_clean()
 
 
 @pytest.mark.parametrize("field", ["data_group", "data_type"])
 def test_it_refuses_to_change_group_or_type_after_creation(field):
-    data_set = DataSet.objects.get(pk=DataSetFactory().pk)
-    replacement = DataGroupFactory() if field == "data_group" else DataTypeFactory()
+    data_set = DataSet.objects.get(pk=DataSetFactory.create().pk)
+    replacement = DataGroupFactory.create() if field == "data_group" else DataTypeFactory.create()
     setattr(data_set, field, replacement)
     with pytest.raises(ValidationError, match="can't be changed"):
         data_set.full_clean()
@@ -52,7 +56,7 @@ def test_it_refuses_to_change_group_or_type_after_creation(field):
 
 
 def test_it_refuses_to_change_capped_size_after_creation():
-    data_set = DataSet.objects.get(pk=DataSetFactory(capped_size=100).pk)
+    data_set = DataSet.objects.get(pk=DataSetFactory.create(capped_size=100).pk)
     data_set.capped_size = 200
     with pytest.raises(ValidationError) as error:
         data_set.full_clean()
@@ -60,7 +64,7 @@ def test_it_refuses_to_change_capped_size_after_creation():
 
 
 def test_other_fields_can_change():
-    data_set = DataSet.objects.get(pk=DataSetFactory().pk)
+    data_set = DataSet.objects.get(pk=DataSetFactory.create().pk)
     data_set.published = True
     data_set.full_clean()
     data_set.save()
@@ -70,7 +74,7 @@ def test_other_fields_can_change():
 @pytest.mark.parametrize("value", ["a", "1abc", "has-hyphen", "ok_one, b"])
 def test_it_rejects_invalid_auto_ids(value):
     data_set = DataSetFactory.build(
-        data_group=DataGroupFactory(), data_type=DataTypeFactory(), auto_ids=value
+        data_group=DataGroupFactory.create(), data_type=DataTypeFactory.create(), auto_ids=value
     )
     with pytest.raises(ValidationError) as error:
         data_set.full_clean()
@@ -78,21 +82,21 @@ def test_it_rejects_invalid_auto_ids(value):
 
 
 def test_deleting_a_group_in_use_names_its_data_sets():
-    data_set = DataSetFactory(data_group=DataGroupFactory(name="busy"))
+    data_set = DataSetFactory.create(data_group=DataGroupFactory.create(name="busy"))
     with pytest.raises(ProtectedError, match=data_set.name):
         data_set.data_group.delete()
 
 
 def test_deleting_a_type_in_use_names_its_data_sets():
-    data_set = DataSetFactory(data_type=DataTypeFactory(name="busy-type"))
+    data_set = DataSetFactory.create(data_type=DataTypeFactory.create(name="busy-type"))
     with pytest.raises(ProtectedError, match=data_set.name):
         data_set.data_type.delete()
 
 
 def test_serialised_form_follows_the_original():
-    data_set = DataSetFactory(
-        data_group=DataGroupFactory(name="carers-allowance"),
-        data_type=DataTypeFactory(name="weekly-claims", schema={"type": "object"}),
+    data_set = DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers-allowance"),
+        data_type=DataTypeFactory.create(name="weekly-claims", schema={"type": "object"}),
         bearer_token="",
         auto_ids="_timestamp, channel",
         upload_filters="a.b, c.d",

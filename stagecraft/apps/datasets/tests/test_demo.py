@@ -53,7 +53,8 @@ def test_it_creates_the_admin_with_a_printed_password(monkeypatch):
     password = output.split("password ")[1].strip().strip("'")
     assert len(password) >= 12
     admin = get_user_model().objects.get(username="admin")
-    assert admin.is_superuser and admin.check_password(password)
+    assert admin.is_superuser
+    assert admin.check_password(password)
 
 
 def test_it_takes_the_password_from_the_environment_and_keeps_an_existing_account(monkeypatch):

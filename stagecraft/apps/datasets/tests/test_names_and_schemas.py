@@ -20,7 +20,7 @@ def test_a_valid_group_name_passes():
 
 
 @pytest.mark.parametrize(
-    "schema, message",
+    ("schema", "message"),
     [
         ([], "must be a JSON object"),
         ({"type": "not-a-type"}, "not a valid JSON Schema"),

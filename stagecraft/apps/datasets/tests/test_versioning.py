@@ -20,16 +20,22 @@ def test_each_model_is_registered_without_following_relations(model):
 
 
 def test_writes_outside_a_revision_are_not_versioned():
-    DataSetFactory()
+    DataSetFactory.create()
     assert Revision.objects.count() == 0
 
 
-def test_a_failing_write_inside_a_revision_leaves_nothing():
-    data_set = DataSetFactory()
-    with pytest.raises(RuntimeError), reversion.create_revision():
+def publish_then_fail(data_set) -> None:
+    """A script that saves inside a revision, then fails before the revision ends."""
+    with reversion.create_revision():
         data_set.published = True
         data_set.save()
         raise RuntimeError("the script failed half way")
+
+
+def test_a_failing_write_inside_a_revision_leaves_nothing():
+    data_set = DataSetFactory.create()
+    with pytest.raises(RuntimeError, match="the script failed half way"):
+        publish_then_fail(data_set)
     data_set.refresh_from_db()
     assert data_set.published is False
     assert Revision.objects.count() == 0

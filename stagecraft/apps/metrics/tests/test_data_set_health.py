@@ -8,6 +8,7 @@ from stagecraft.apps.metrics import definitions, tasks
 from stagecraft.apps.metrics.check import check_freshness
 from stagecraft.apps.metrics.models import DataSetFlowEvent, DataSetFreshness
 from stagecraft.apps.records.models import Record
+from stagecraft.testing.clock import frozen_at
 from stockandflow.models import FlowRecord, StockRecord
 from stockandflow.scheduler import PeriodicSchedule
 from stockandflow.stocks import count_stocks
@@ -15,9 +16,7 @@ from stockandflow.stocks import count_stocks
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen_now(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+frozen_now = frozen_at(NOW, autouse=True)
 
 
 def write(data_set, at):
@@ -33,10 +32,10 @@ def flows():
 
 @pytest.fixture
 def data_sets(db):
-    fresh = DataSetFactory(max_age_expected=3600, published=True, realtime=True)
-    stale = DataSetFactory(max_age_expected=3600)
-    never_stale = DataSetFactory(max_age_expected=None)
-    empty = DataSetFactory()
+    fresh = DataSetFactory.create(max_age_expected=3600, published=True, realtime=True)
+    stale = DataSetFactory.create(max_age_expected=3600)
+    never_stale = DataSetFactory.create(max_age_expected=None)
+    empty = DataSetFactory.create()
     write(fresh, NOW - timedelta(minutes=5))
     write(stale, NOW - timedelta(hours=3))
     write(never_stale, NOW - timedelta(days=400))
@@ -60,7 +59,7 @@ def test_the_stocks_come_from_the_records_and_max_age_expected(data_sets, django
 
 
 def test_the_tracker_records_creating_publishing_unpublishing_and_deleting(db):
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     data_set.published = True
     data_set.save()
     data_set.published = False
@@ -77,7 +76,7 @@ def test_the_tracker_records_creating_publishing_unpublishing_and_deleting(db):
 
 
 def test_the_tracker_adds_one_query_to_a_publishing_save(db, django_assert_num_queries):
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     data_set.refresh_from_db()
     data_set.bearer_token = "another"
     with django_assert_num_queries(1):
@@ -95,7 +94,8 @@ def test_the_staleness_check_records_going_stale_recovering_and_first_writes(dat
     write(data_sets["empty"], NOW + timedelta(minutes=30))
     write(data_sets["stale"], NOW + timedelta(minutes=50))
     summary = check_freshness(NOW + timedelta(hours=1, minutes=10))  # "fresh" is now 65 minutes old
-    assert summary.changed == 3 and summary.events == 3
+    assert summary.changed == 3
+    assert summary.events == 3
     assert sorted(f[:3] for f in flows()) == [
         ("first-written", "never-written", "fresh"),
         ("going-stale", "fresh", "stale"),
@@ -126,12 +126,15 @@ def test_the_health_report_renders_with_numbers(admin_client, data_sets):
     response = admin_client.get("/metrics/data-set-health/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="stock-unpublished"' in html and '<div class="sf-count">3</div>' in html
+    assert 'id="stock-unpublished"' in html
+    assert '<div class="sf-count">3</div>' in html
     assert "Created 3" in html  # unpublished's inflow this week
     # The published data set was created published: an inflow of "published" from outside, not an
     # outflow of "unpublished", though publishing has both as sources.
-    assert "In: Publishing 1." in html and "Out: Publishing 0," in html
-    assert "By data group" in html and data_sets["fresh"].data_group.name in html
+    assert "In: Publishing 1." in html
+    assert "Out: Publishing 0," in html
+    assert "By data group" in html
+    assert data_sets["fresh"].data_group.name in html
 
 
 def test_the_admin_index_links_to_the_health_report(admin_client, db):

@@ -19,4 +19,6 @@ def test_the_demo_records_give_fresh_stale_and_never_written_data_sets(capsys):
     assert Record.objects.count() == 7
     totals = {slug: c.total for slug, c in count_stocks(process.stocks).items()}
     assert totals == {"published": 5, "unpublished": 7, "fresh": 4, "stale": 3, "never-written": 5}
-    assert check_freshness(Record.objects.latest("timestamp").timestamp).new == 12
+    newest = Record.objects.latest("timestamp").timestamp
+    assert newest is not None
+    assert check_freshness(newest).new == 12

@@ -2,23 +2,19 @@ import datetime
 import logging
 
 import pytest
-from django.utils import timezone
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory, DataTypeFactory
+from stagecraft.testing.clock import frozen_at
 
 NOW = datetime.datetime(2014, 1, 20, 12, 0, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    """Pin the clock that storage and the status endpoint read."""
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
-    return NOW
+frozen_now = frozen_at(NOW)
 
 
 @pytest.fixture
 def data_set(db):
-    return DataSetFactory(
+    return DataSetFactory.create(
         data_group__name="carers-allowance", data_type__name="journey", bearer_token="secret"
     )
 
@@ -26,7 +22,7 @@ def data_set(db):
 @pytest.fixture
 def transactions_data_set(db):
     """A data set whose data type adds its own schema (count: integer, channel: string)."""
-    data_type = DataTypeFactory(
+    data_type = DataTypeFactory.create(
         name="transactions-by-channel",
         schema={
             "type": "object",
@@ -34,7 +30,7 @@ def transactions_data_set(db):
             "required": ["count", "channel"],
         },
     )
-    return DataSetFactory(
+    return DataSetFactory.create(
         data_group__name="carers-allowance",
         data_type=data_type,
         bearer_token="secret",

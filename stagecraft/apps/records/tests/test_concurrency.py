@@ -20,7 +20,7 @@ pytestmark = [
 
 
 def test_two_writers_upserting_the_same_ids_both_succeed():
-    data_set = DataSetFactory(auto_ids="_timestamp,channel")
+    data_set = DataSetFactory.create(auto_ids="_timestamp,channel")
     barrier = threading.Barrier(2)
     errors: list[Exception] = []
 

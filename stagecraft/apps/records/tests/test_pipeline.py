@@ -57,7 +57,7 @@ def test_it_starts_the_week_on_the_monday_after_converting_to_utc(data_set):
 
 
 @pytest.mark.parametrize(
-    "timestamp, quarter",
+    ("timestamp", "quarter"),
     [
         ("2013-02-28T10:00:00Z", "2013-01-01"),
         ("2013-04-01T00:00:00Z", "2013-04-01"),
@@ -156,7 +156,7 @@ def test_it_accepts_scalar_values(data_set, value):
     assert prepare_records(data_set, [{"_timestamp": TS, "field": value}])[0]["field"] == value
 
 
-@pytest.mark.parametrize("value, shown", [(7, "7"), ("", ""), ("has space", "has space")])
+@pytest.mark.parametrize(("value", "shown"), [(7, "7"), ("", ""), ("has space", "has space")])
 def test_it_rejects_invalid_ids(data_set, value, shown):
     assert errors_for(data_set, [{"_timestamp": TS, "_id": value}]) == [f'_id "{shown}" is not a valid id']
 
@@ -206,7 +206,7 @@ def test_it_keeps_the_last_parse_error_of_a_record(data_set):
 
 
 def test_it_parses_lenient_dates_month_first_when_the_schema_allows(db):
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     data_set.data_type.schema = {}
     # The composed schema always requires a date-time _timestamp; _start_at goes through dateutil.
     [document] = prepare_records(data_set, [{"_timestamp": TS, "_start_at": "12/01/2013"}])
@@ -217,19 +217,19 @@ def test_it_parses_lenient_dates_month_first_when_the_schema_allows(db):
 
 
 def test_it_builds_the_id_from_one_field(db):
-    data_set = DataSetFactory(auto_ids="foo")
+    data_set = DataSetFactory.create(auto_ids="foo")
     [document] = prepare_records(data_set, [{"_timestamp": TS, "foo": "foo"}])
     assert document["_id"] == "Zm9v"
 
 
 def test_it_builds_the_id_from_several_fields_in_config_order(db):
-    data_set = DataSetFactory(auto_ids="foo,bar")
+    data_set = DataSetFactory.create(auto_ids="foo,bar")
     [document] = prepare_records(data_set, [{"_timestamp": TS, "foo": 1, "bar": "foo"}])
     assert document["_id"] == "MS5mb28="
 
 
 def test_it_uses_the_raw_timestamp_text_and_replaces_a_client_id(db):
-    data_set = DataSetFactory(auto_ids="_timestamp")
+    data_set = DataSetFactory.create(auto_ids="_timestamp")
     documents = prepare_records(
         data_set,
         [
@@ -243,13 +243,13 @@ def test_it_uses_the_raw_timestamp_text_and_replaces_a_client_id(db):
 
 
 def test_it_reports_missing_id_fields_once_for_the_batch(db):
-    data_set = DataSetFactory(auto_ids="foo,bar,baz")
+    data_set = DataSetFactory.create(auto_ids="foo,bar,baz")
     messages = errors_for(data_set, [{"_timestamp": TS, "foo": None}, {"_timestamp": TS, "foo": 1}])
     assert messages == ["The following required id fields are missing: bar, baz"]
 
 
 @pytest.mark.parametrize(
-    "value, text",
+    ("value", "text"),
     [
         (True, "True"),
         (False, "False"),
@@ -269,7 +269,7 @@ def test_it_renders_values_as_python_2_did(value, text):
 
 
 def test_it_encodes_non_ascii_values_as_utf8_before_base64(db):
-    data_set = DataSetFactory(auto_ids="name")
+    data_set = DataSetFactory.create(auto_ids="name")
     [document] = prepare_records(data_set, [{"_timestamp": TS, "name": "é"}])
     assert document["_id"] == "w6k="
 

@@ -13,9 +13,9 @@ def write(data_set, timestamp):
 
 
 def test_it_is_ok_when_nothing_is_stale(client, frozen_now):
-    fresh = DataSetFactory(max_age_expected=3600)
+    fresh = DataSetFactory.create(max_age_expected=3600)
     write(fresh, "2014-01-20T11:30:00+00:00")
-    DataSetFactory(max_age_expected=60)  # never written: never reported
+    DataSetFactory.create(max_age_expected=60)  # never written: never reported
     response = client.get("/_status/data-sets")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "message": "All data_sets are in date", "data_sets": None}
@@ -24,12 +24,12 @@ def test_it_is_ok_when_nothing_is_stale(client, frozen_now):
 
 
 def test_it_lists_stale_data_sets_by_their_newest_timestamp(client, frozen_now, django_assert_num_queries):
-    stale = DataSetFactory(data_group__name="aaa", max_age_expected=3600)
+    stale = DataSetFactory.create(data_group__name="aaa", max_age_expected=3600)
     write(stale, "2014-01-20T10:00:00+00:00")
     write(stale, "2014-01-19T10:00:00+00:00")  # written later, but older data
-    unmonitored = DataSetFactory(max_age_expected=None)
+    unmonitored = DataSetFactory.create(max_age_expected=None)
     write(unmonitored, "2010-01-01T00:00:00+00:00")
-    untimed = DataSetFactory(max_age_expected=1)
+    untimed = DataSetFactory.create(max_age_expected=1)
     store_documents(untimed, [{"name": "no timestamp"}])
     with django_assert_num_queries(1):
         response = client.get("/_status/data-sets")
@@ -50,7 +50,9 @@ def test_it_lists_stale_data_sets_by_their_newest_timestamp(client, frozen_now, 
 
 def test_it_counts_a_data_set_exactly_at_its_limit_as_stale(client, frozen_now):
     for name in ("aa", "bb"):
-        write(DataSetFactory(data_group__name=name, max_age_expected=7200), "2014-01-20T10:00:00+00:00")
+        write(
+            DataSetFactory.create(data_group__name=name, max_age_expected=7200), "2014-01-20T10:00:00+00:00"
+        )
     body = client.get("/_status/data-sets").json()
     assert body["message"] == "2 data-sets are out of date"
     assert [item["seconds-out-of-date"] for item in body["data_sets"]] == [0, 0]

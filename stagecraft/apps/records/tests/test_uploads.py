@@ -61,7 +61,7 @@ def test_it_reports_rows_with_more_and_fewer_values_than_columns():
 
 
 @pytest.mark.parametrize(
-    "name, content, problem",
+    ("name", "content", "problem"),
     [
         ("data.csv", b"", "the file is empty"),
         ("data.csv", b"x" * 1_000_000, "the file is too large (it must be under 1,000,000 bytes)"),
@@ -79,6 +79,7 @@ def test_it_checks_the_file_first(name, content, problem):
 def xlsx(rows, extra_sheet=None) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None
     for row in rows:
         sheet.append(row)
     if extra_sheet:

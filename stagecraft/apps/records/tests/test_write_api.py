@@ -105,7 +105,7 @@ def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatc
     assert Record.objects.count() == 0
 
 
-@pytest.mark.parametrize("payload, kind", [("abc", "a string"), (5, "a number"), (True, "a boolean")])
+@pytest.mark.parametrize(("payload", "kind"), [("abc", "a string"), (5, "a number"), (True, "a boolean")])
 def test_it_rejects_a_json_scalar(client, data_set, payload, kind):
     response = post(client, URL, payload)
     assert response.status_code == 400
@@ -181,7 +181,9 @@ def test_names_that_break_the_key_rule_are_not_routes(client, data_set, name):
 def test_a_capped_data_set_keeps_only_the_newest_records_within_its_budget(client, db):
     from stagecraft.apps.datasets.tests.factories import DataSetFactory
 
-    DataSetFactory(data_group__name="g1", data_type__name="live", bearer_token="secret", capped_size=1200)
+    DataSetFactory.create(
+        data_group__name="g1", data_type__name="live", bearer_token="secret", capped_size=1200
+    )
     for hour in range(12):
         records = [{"_timestamp": f"2014-01-20T{hour:02}:00:00Z", "unique_visitors": hour}]
         assert post(client, "/data/g1/live", records).status_code == 200

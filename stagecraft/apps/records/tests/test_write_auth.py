@@ -39,13 +39,13 @@ def test_it_refuses_a_wrong_token_without_echoing_it(client, data_set, header):
 
 
 def test_a_data_set_without_a_token_refuses_every_write(client, db):
-    DataSetFactory(data_group__name="g1", data_type__name="t1", bearer_token="")
+    DataSetFactory.create(data_group__name="g1", data_type__name="t1", bearer_token="")
     assert post(client, "/data/g1/t1", [{"_timestamp": TS}], token="").status_code == 401
     assert post(client, "/data/g1/t1", [{"_timestamp": TS}], token="None").status_code == 401
 
 
 def test_another_data_sets_token_is_refused(client, data_set):
-    other = DataSetFactory(bearer_token="other-secret")
+    other = DataSetFactory.create(bearer_token="other-secret")
     assert post(client, URL, [{"_timestamp": TS}], token=other.bearer_token).status_code == 401
 
 

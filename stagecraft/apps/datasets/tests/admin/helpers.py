@@ -1,14 +1,19 @@
 """Helpers for driving the admin through the test client and checking what reversion recorded."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Model
-from django.http import HttpResponse
 from reversion.models import Revision, Version
 
+if TYPE_CHECKING:
+    # What the test client returns, as django-stubs names it: a response with the template context.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-def form_data(response: HttpResponse) -> dict:
+
+def form_data(response: "TestResponse") -> dict:
     """The POST body the admin page in `response` would send unchanged: main form and inlines."""
     data: dict = {}
     forms = [response.context["adminform"].form]
@@ -27,7 +32,7 @@ def form_data(response: HttpResponse) -> dict:
     return data
 
 
-def errors_of(response: HttpResponse) -> list[str]:
+def errors_of(response: "TestResponse") -> list[str]:
     """Every error message the admin form page shows (field and non-field)."""
     form = response.context["adminform"].form
     return [message for messages in form.errors.values() for message in messages]
@@ -45,7 +50,7 @@ class RevisionLog:
 
 
 @contextmanager
-def new_revisions():
+def new_revisions() -> Iterator[RevisionLog]:
     """Collect the revisions made inside the block."""
     last = Revision.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     log = RevisionLog(before=last)

@@ -18,7 +18,7 @@ def change_url(person: BackdropUser) -> str:
 
 
 def test_it_adds_a_person_with_data_sets_in_one_revision(admin_client, admin_user):
-    first, second = DataSetFactory(), DataSetFactory()
+    first, second = DataSetFactory.create(), DataSetFactory.create()
     with new_revisions() as log:
         response = admin_client.post(
             ADD_URL, {"email": "ann@example.org", "data_sets": [first.pk, second.pk]}
@@ -31,7 +31,7 @@ def test_it_adds_a_person_with_data_sets_in_one_revision(admin_client, admin_use
 
 
 def test_it_refuses_an_invalid_or_duplicate_email(admin_client):
-    BackdropUserFactory(email="ann@example.org")
+    BackdropUserFactory.create(email="ann@example.org")
     with new_revisions() as log:
         invalid = admin_client.post(ADD_URL, {"email": "not-an-email"})
         duplicate = admin_client.post(ADD_URL, {"email": "ann@example.org"})
@@ -42,7 +42,7 @@ def test_it_refuses_an_invalid_or_duplicate_email(admin_client):
 
 
 def test_it_reverts_the_assigned_data_sets(admin_client, admin_user):
-    first, second = DataSetFactory(), DataSetFactory()
+    first, second = DataSetFactory.create(), DataSetFactory.create()
     admin_client.post(ADD_URL, {"email": "ann@example.org", "data_sets": [first.pk]})
     person = BackdropUser.objects.get()
     data = form_data(admin_client.get(change_url(person)))
@@ -58,7 +58,7 @@ def test_it_reverts_the_assigned_data_sets(admin_client, admin_user):
 
 
 def test_the_data_set_picker_searches_by_name(admin_client):
-    data_set = DataSetFactory()
+    data_set = DataSetFactory.create()
     response = admin_client.get(
         reverse("admin:autocomplete"),
         {

@@ -34,13 +34,14 @@ def test_it_refuses_an_invalid_name_and_versions_nothing(admin_client, name):
         response = admin_client.post(ADD_URL, {"name": name, **NO_INLINES})
     assert response.status_code == 200
     errors = errors_of(response)
-    assert errors and any("lower-case letters" in e or "at most 50" in e for e in errors), errors
+    assert errors
+    assert any("lower-case letters" in e or "at most 50" in e for e in errors), errors
     assert not DataGroup.objects.exists()
     assert log.new == []
 
 
 def test_it_refuses_a_duplicate_name(admin_client):
-    DataGroupFactory(name="carers-allowance")
+    DataGroupFactory.create(name="carers-allowance")
     with new_revisions() as log:
         response = admin_client.post(ADD_URL, {"name": "carers-allowance", **NO_INLINES})
     assert response.status_code == 200
@@ -50,8 +51,8 @@ def test_it_refuses_a_duplicate_name(admin_client):
 
 
 def test_it_changes_a_group_in_one_revision(admin_client, admin_user):
-    group = DataGroupFactory(name="old-name")
-    DataSetFactory(data_group=group)
+    group = DataGroupFactory.create(name="old-name")
+    DataSetFactory.create(data_group=group)
     data = form_data(admin_client.get(change_url(group)))
     data["name"] = "new-name"
     with new_revisions() as log:
@@ -64,9 +65,9 @@ def test_it_changes_a_group_in_one_revision(admin_client, admin_user):
 
 
 def test_it_lists_data_sets_inline_read_only_and_not_deletable(admin_client):
-    group = DataGroupFactory(name="carers-allowance")
-    DataSetFactory(data_group=group, data_type=DataTypeFactory(name="b-type"))
-    DataSetFactory(data_group=group, data_type=DataTypeFactory(name="a-type"))
+    group = DataGroupFactory.create(name="carers-allowance")
+    DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name="b-type"))
+    DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name="a-type"))
     response = admin_client.get(change_url(group))
     assert response.status_code == 200
     (inline,) = response.context["inline_admin_formsets"]
@@ -88,7 +89,8 @@ def test_the_history_page_lists_each_revision(admin_client):
     response = admin_client.get(reverse("admin:datasets_datagroup_history", args=[group.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Added." in body and "Changed Name." in body
+    assert "Added." in body
+    assert "Changed Name." in body
     assert [a["revision"].comment for a in response.context["action_list"]] == ["Changed Name.", "Added."]
 
 
@@ -149,14 +151,16 @@ def test_it_compares_two_versions(admin_client):
         )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "first-name" in body and "second-name" in body
-    assert "<del>" in body and "<ins>" in body
+    assert "first-name" in body
+    assert "second-name" in body
+    assert "<del>" in body
+    assert "<ins>" in body
     assert log.new == []
 
 
 def test_it_refuses_to_delete_a_group_in_use_naming_its_data_sets(admin_client):
-    group = DataGroupFactory(name="busy")
-    DataSetFactory(data_group=group, data_type=DataTypeFactory(name="t-one"))
+    group = DataGroupFactory.create(name="busy")
+    DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name="t-one"))
     url = reverse("admin:datasets_datagroup_delete", args=[group.pk])
     page = admin_client.get(url)
     assert page.status_code == 200
@@ -172,9 +176,9 @@ def test_it_refuses_to_delete_a_group_in_use_naming_its_data_sets(admin_client):
 
 def test_the_changelist_counts_data_sets_without_a_query_per_row(admin_client, django_assert_num_queries):
     for n in range(3):
-        group = DataGroupFactory(name=f"group-{n}")
+        group = DataGroupFactory.create(name=f"group-{n}")
         for m in range(n):
-            DataSetFactory(data_group=group, data_type=DataTypeFactory(name=f"type-{m}"))
+            DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name=f"type-{m}"))
     # session, user, savepoint, count, page, release savepoint
     with django_assert_num_queries(6) as queries:
         response = admin_client.get(CHANGELIST_URL)
@@ -183,7 +187,7 @@ def test_the_changelist_counts_data_sets_without_a_query_per_row(admin_client, d
     (count_sql,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
     assert "datasets_dataset" not in count_sql  # the paginator counts groups, not a join
     for n in range(3, 150):
-        DataGroupFactory(name=f"group-{n}")
+        DataGroupFactory.create(name=f"group-{n}")
     with django_assert_num_queries(6):
         admin_client.get(CHANGELIST_URL)
     with django_assert_num_queries(6):
@@ -197,9 +201,9 @@ def test_the_changelist_does_not_count_the_whole_table(admin_client):
 
 
 def test_the_bulk_delete_action_refuses_groups_in_use_naming_their_data_sets(admin_client):
-    busy = DataGroupFactory(name="busy")
-    idle = DataGroupFactory(name="idle")
-    DataSetFactory(data_group=busy, data_type=DataTypeFactory(name="t-one"))
+    busy = DataGroupFactory.create(name="busy")
+    idle = DataGroupFactory.create(name="idle")
+    DataSetFactory.create(data_group=busy, data_type=DataTypeFactory.create(name="t-one"))
     response = admin_client.post(
         CHANGELIST_URL,
         {"action": "delete_selected", "_selected_action": [busy.pk, idle.pk], "post": "yes"},
@@ -214,12 +218,12 @@ def test_the_bulk_delete_action_refuses_groups_in_use_naming_their_data_sets(adm
 def test_the_change_page_lists_inline_data_sets_in_a_fixed_number_of_queries(
     admin_client, django_assert_num_queries, django_assert_max_num_queries
 ):
-    group = DataGroupFactory(name="big")
-    DataSetFactory(data_group=group, data_type=DataTypeFactory(name="t-0"))
+    group = DataGroupFactory.create(name="big")
+    DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name="t-0"))
     with django_assert_max_num_queries(20) as few:
         admin_client.get(change_url(group))
     for n in range(1, 30):
-        DataSetFactory(data_group=group, data_type=DataTypeFactory(name=f"t-{n}"))
+        DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name=f"t-{n}"))
     with django_assert_num_queries(len(few.captured_queries)):
         response = admin_client.get(change_url(group))
     assert len(response.context["inline_admin_formsets"][0].formset.forms) == 30

@@ -35,12 +35,12 @@ def add_data(group, data_type, **overrides) -> dict:
 
 @pytest.fixture
 def group():
-    return DataGroupFactory(name="carers-allowance")
+    return DataGroupFactory.create(name="carers-allowance")
 
 
 @pytest.fixture
 def data_type():
-    return DataTypeFactory(name="customer-satisfaction")
+    return DataTypeFactory.create(name="customer-satisfaction")
 
 
 def test_it_adds_a_data_set_named_from_group_and_type_in_one_revision(
@@ -72,7 +72,7 @@ def test_the_add_form_starts_from_the_original_defaults(admin_client):
 def test_the_token_field_offers_a_freshly_generated_token(admin_client, group, data_type):
     pattern = re.compile(r'<code id="suggested-token">([0-9a-f]+)</code>')
     first = pattern.findall(admin_client.get(ADD_URL).content.decode())
-    data_set = DataSetFactory(data_group=group, data_type=data_type)
+    data_set = DataSetFactory.create(data_group=group, data_type=data_type)
     second = pattern.findall(admin_client.get(change_url(data_set)).content.decode())
     assert len(first) == len(second) == 1
     assert len(first[0]) == 64
@@ -81,7 +81,7 @@ def test_the_token_field_offers_a_freshly_generated_token(admin_client, group, d
 
 
 def test_it_refuses_a_duplicate_group_and_type_and_versions_nothing(admin_client, group, data_type):
-    DataSetFactory(data_group=group, data_type=data_type, bearer_token="first")
+    DataSetFactory.create(data_group=group, data_type=data_type, bearer_token="first")
     with new_revisions() as log:
         response = admin_client.post(ADD_URL, add_data(group, data_type))
     assert response.status_code == 200
@@ -91,10 +91,12 @@ def test_it_refuses_a_duplicate_group_and_type_and_versions_nothing(admin_client
 
 
 def test_it_refuses_a_clashing_generated_name(admin_client):
-    DataSetFactory(data_group=DataGroupFactory(name="a-b"), data_type=DataTypeFactory(name="c"))
+    DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="a-b"), data_type=DataTypeFactory.create(name="c")
+    )
     with new_revisions() as log:
         response = admin_client.post(
-            ADD_URL, add_data(DataGroupFactory(name="a"), DataTypeFactory(name="b-c"))
+            ADD_URL, add_data(DataGroupFactory.create(name="a"), DataTypeFactory.create(name="b-c"))
         )
     assert response.status_code == 200
     assert errors_of(response) == ["A data set named a_b_c already exists; choose another group or type."]
@@ -116,7 +118,7 @@ def test_it_refuses_bad_auto_ids_and_upload_filters(admin_client, group, data_ty
 
 
 def test_it_changes_a_data_set_in_one_revision(admin_client, admin_user, group, data_type):
-    data_set = DataSetFactory(data_group=group, data_type=data_type)
+    data_set = DataSetFactory.create(data_group=group, data_type=data_type)
     data = form_data(admin_client.get(change_url(data_set)))
     data.update(published="on", bearer_token="new-token", max_age_expected="")
     with new_revisions() as log:
@@ -128,7 +130,7 @@ def test_it_changes_a_data_set_in_one_revision(admin_client, admin_user, group, 
 
 
 @pytest.mark.parametrize(
-    "field, label",
+    ("field", "label"),
     [
         ("data_group", "data group"),
         ("data_type", "data type"),
@@ -139,10 +141,10 @@ def test_it_changes_a_data_set_in_one_revision(admin_client, admin_user, group, 
 def test_it_refuses_an_edit_of_a_frozen_field_and_versions_nothing(
     admin_client, group, data_type, field, label
 ):
-    data_set = DataSetFactory(data_group=group, data_type=data_type, capped_size=100)
+    data_set = DataSetFactory.create(data_group=group, data_type=data_type, capped_size=100)
     other = {
-        "data_group": DataGroupFactory(name="other-group").pk,
-        "data_type": DataTypeFactory(name="other-type").pk,
+        "data_group": DataGroupFactory.create(name="other-group").pk,
+        "data_type": DataTypeFactory.create(name="other-type").pk,
         "capped_size": "200",
         "name": "renamed",
     }
@@ -162,7 +164,7 @@ def test_it_refuses_an_edit_of_a_frozen_field_and_versions_nothing(
 
 
 def test_the_change_page_shows_frozen_fields_read_only(admin_client, group, data_type):
-    data_set = DataSetFactory(data_group=group, data_type=data_type)
+    data_set = DataSetFactory.create(data_group=group, data_type=data_type)
     response = admin_client.get(change_url(data_set))
     form = response.context["adminform"].form
     assert not {"name", "data_group", "data_type", "capped_size"} & set(form.fields)
@@ -206,7 +208,8 @@ def test_it_compares_two_versions_of_a_data_set(admin_client, group, data_type):
         )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<del>- first-token</del>" in body and "<ins>+ second-token</ins>" in body
+    assert "<del>- first-token</del>" in body
+    assert "<ins>+ second-token</ins>" in body
     assert log.new == []
 
 

@@ -40,7 +40,7 @@ def test_it_adds_a_type_with_its_schema_in_one_revision(admin_client, admin_user
 
 
 @pytest.mark.parametrize(
-    "schema_text, message",
+    ("schema_text", "message"),
     [
         ('{"type": "not-a-type"}', "This is not a valid JSON Schema (draft 4): 'not-a-type' is not valid"),
         (
@@ -141,14 +141,15 @@ def test_it_recovers_a_deleted_type(admin_client, admin_user):
 
 
 def test_it_refuses_to_delete_a_type_in_use_naming_its_data_sets(admin_client):
-    data_type = DataTypeFactory(name="busy-type")
+    data_type = DataTypeFactory.create(name="busy-type")
     for group in ("g-one", "g-two"):
-        DataSetFactory(data_group=DataGroupFactory(name=group), data_type=data_type)
+        DataSetFactory.create(data_group=DataGroupFactory.create(name=group), data_type=data_type)
     url = reverse("admin:datasets_datatype_delete", args=[data_type.pk])
     page = admin_client.get(url)
     body = page.content.decode()
     assert "Cannot delete data type" in body
-    assert "g_one_busy_type" in body and "g_two_busy_type" in body
+    assert "g_one_busy_type" in body
+    assert "g_two_busy_type" in body
     with new_revisions() as log:
         admin_client.post(url, {"post": "yes"})
     assert DataType.objects.filter(pk=data_type.pk).exists()
@@ -156,8 +157,8 @@ def test_it_refuses_to_delete_a_type_in_use_naming_its_data_sets(admin_client):
 
 
 def test_it_lists_data_sets_inline_read_only(admin_client):
-    data_type = DataTypeFactory(name="busy-type")
-    DataSetFactory(data_group=DataGroupFactory(name="g-one"), data_type=data_type)
+    data_type = DataTypeFactory.create(name="busy-type")
+    DataSetFactory.create(data_group=DataGroupFactory.create(name="g-one"), data_type=data_type)
     response = admin_client.get(change_url(data_type))
     (inline,) = response.context["inline_admin_formsets"]
     assert [f.instance.name for f in inline.formset.forms] == ["g_one_busy_type"]
@@ -167,9 +168,9 @@ def test_it_lists_data_sets_inline_read_only(admin_client):
 
 
 def test_the_changelist_counts_data_sets_without_a_query_per_row(admin_client, django_assert_num_queries):
-    busy = DataTypeFactory(name="busy-type")
+    busy = DataTypeFactory.create(name="busy-type")
     for n in range(3):
-        DataSetFactory(data_group=DataGroupFactory(name=f"g-{n}"), data_type=busy)
+        DataSetFactory.create(data_group=DataGroupFactory.create(name=f"g-{n}"), data_type=busy)
     with django_assert_num_queries(6) as queries:
         response = admin_client.get(CHANGELIST_URL)
     counts = {row.name: row.data_set_count for row in response.context["cl"].result_list}
@@ -178,6 +179,6 @@ def test_the_changelist_counts_data_sets_without_a_query_per_row(admin_client, d
     (count_sql,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
     assert "datasets_dataset" not in count_sql
     for n in range(100):
-        DataTypeFactory(name=f"type-{n}")
+        DataTypeFactory.create(name=f"type-{n}")
     with django_assert_num_queries(6):
         admin_client.get(CHANGELIST_URL, {"o": "-3"})

@@ -20,7 +20,7 @@ def failing_revision_save():
 
 
 def test_a_change_is_rolled_back_when_its_revision_cannot_be_saved(admin_client):
-    data_set = DataSetFactory(bearer_token="old-token")
+    data_set = DataSetFactory.create(bearer_token="old-token")
     url = reverse("admin:datasets_dataset_change", args=[data_set.pk])
     data = {**form_data(admin_client.get(url)), "bearer_token": "new-token", "published": "on"}
     with failing_revision_save(), pytest.raises(DatabaseError, match="revision table is full"):
@@ -65,7 +65,7 @@ def test_a_revert_is_rolled_back_when_its_revision_cannot_be_saved(admin_client)
 
 
 def test_a_failed_save_makes_no_revision_and_leaves_no_row(admin_client):
-    existing = DataSetFactory()
+    existing = DataSetFactory.create()
     url = reverse("admin:datasets_dataset_add")
     post = {
         "data_group": existing.data_group_id,
@@ -83,8 +83,10 @@ def test_saves_outside_the_admin_are_versioned_when_inside_create_revision():
 
     with reversion.create_revision():
         reversion.set_comment("Made by a script.")
-        group = DataGroupFactory(name="scripted")
-        data_set = DataSetFactory(data_group=group, data_type=DataTypeFactory(name="scripted-type"))
+        group = DataGroupFactory.create(name="scripted")
+        data_set = DataSetFactory.create(
+            data_group=group, data_type=DataTypeFactory.create(name="scripted-type")
+        )
     revision = Revision.objects.get()
     assert revision.comment == "Made by a script."
     assert {v.object for v in revision.version_set.all()} >= {group, data_set}

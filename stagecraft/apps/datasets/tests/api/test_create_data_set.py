@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def group_and_type():
-    DataGroupFactory(name="carers-allowance")
-    DataTypeFactory(name="channel", schema={"type": "object"})
+    DataGroupFactory.create(name="carers-allowance")
+    DataTypeFactory.create(name="channel", schema={"type": "object"})
 
 
 BODY = {"data_group": "carers-allowance", "data_type": "channel"}
@@ -66,7 +66,9 @@ def test_it_takes_every_configurable_field(api, cast):
 def test_it_takes_back_a_data_set_as_the_api_serialised_it(api, cast):
     # A data set copied from another Stagecraft (GET, then POST the same body) carries the
     # read-only name and schema: they are accepted when they match what would be generated.
-    source = DataSetFactory(data_group=DataGroupFactory(name="carers-allowance"), auto_ids="channel")
+    source = DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers-allowance"), auto_ids="channel"
+    )
     copied = {**source.to_dict(), "data_type": "channel", "name": "carers_allowance_channel"}
     copied["schema"] = {
         **copied["schema"],
@@ -100,8 +102,9 @@ def test_it_answers_409_when_the_data_set_exists(api, cast):
 
 
 def test_it_answers_409_for_a_clashing_generated_name(api, cast):
-    DataSetFactory(
-        data_group=DataGroupFactory(name="carers"), data_type=DataTypeFactory(name="allowance-channel")
+    DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers"),
+        data_type=DataTypeFactory.create(name="allowance-channel"),
     )
     response = api.post("/data-sets", BODY, cast["create"])
     assert response.status_code == 409
@@ -155,7 +158,7 @@ def test_it_checks_field_values_with_the_model_rules(api, cast):
 
 
 @pytest.mark.parametrize(
-    "raw, message",
+    ("raw", "message"),
     [
         ("", "The request body is empty; send a JSON object."),
         ("{not json", "The request body is not valid JSON: "),
@@ -179,7 +182,7 @@ def test_it_answers_413_for_a_body_over_one_mebibyte(api, cast):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

@@ -9,15 +9,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_lists_groups_by_name(api, cast):
-    DataGroupFactory(name="licensing")
-    DataGroupFactory(name="carers-allowance")
+    DataGroupFactory.create(name="licensing")
+    DataGroupFactory.create(name="carers-allowance")
     response = api.get("/data-groups", cast["assigned"])
     assert response.status_code == 200
     assert response.json() == [{"name": "carers-allowance"}, {"name": "licensing"}]
 
 
 def test_it_filters_by_name(api, cast):
-    DataGroupFactory(name="licensing")
+    DataGroupFactory.create(name="licensing")
     assert api.get("/data-groups?name=licensing", cast["admin"]).json() == [{"name": "licensing"}]
     assert api.get("/data-groups?name=nothing", cast["admin"]).json() == []
 
@@ -39,7 +39,7 @@ def test_it_creates_a_group_in_one_revision(api, cast):
 
 
 def test_it_answers_409_for_an_existing_group(api, cast):
-    DataGroupFactory(name="licensing")
+    DataGroupFactory.create(name="licensing")
     response = api.post("/data-groups", {"name": "licensing"}, cast["create"])
     assert response.status_code == 409
     assert response.json()["message"] == "A data group named 'licensing' already exists."
@@ -48,7 +48,7 @@ def test_it_answers_409_for_an_existing_group(api, cast):
 
 
 @pytest.mark.parametrize(
-    "body, detail",
+    ("body", "detail"),
     [
         ({}, "name is required."),
         (
@@ -77,7 +77,7 @@ def test_it_rejects_bad_input(api, cast, body, detail):
 
 
 @pytest.mark.parametrize(
-    "who, get_status, post_status",
+    ("who", "get_status", "post_status"),
     [
         (None, 401, 401),
         ("unknown", 401, 401),

@@ -1,6 +1,6 @@
 import pytest
 
-from stagecraft.testing.api import ASSIGNED_EMAIL
+from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from ..factories import BackdropUserFactory, DataGroupFactory, DataSetFactory, DataTypeFactory
 
@@ -11,12 +11,12 @@ URL = "/data-sets/licensing_channel/users"
 
 @pytest.fixture
 def data_set():
-    data_set = DataSetFactory(
-        data_group=DataGroupFactory(name="licensing"), data_type=DataTypeFactory(name="channel")
+    data_set = DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="licensing"), data_type=DataTypeFactory.create(name="channel")
     )
     for email in ("zoe@example.org", ASSIGNED_EMAIL, "bob@example.org"):
-        BackdropUserFactory(email=email).data_sets.add(data_set)
-    BackdropUserFactory(email="other@example.org")
+        BackdropUserFactory.create(email=email).data_sets.add(data_set)
+    BackdropUserFactory.create(email="other@example.org")
     return data_set
 
 
@@ -31,7 +31,9 @@ def test_it_lists_the_emails_of_the_people_assigned(api, cast, data_set):
 
 
 def test_it_answers_an_empty_list_when_nobody_is_assigned(api, cast):
-    DataSetFactory(data_group=DataGroupFactory(name="a"), data_type=DataTypeFactory(name="b"))
+    DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="a"), data_type=DataTypeFactory.create(name="b")
+    )
     assert api.get("/data-sets/a_b/users", cast["admin"]).json() == []
 
 
@@ -42,7 +44,7 @@ def test_it_answers_404_for_an_unknown_data_set(api, cast):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

@@ -17,8 +17,8 @@ def no_shipped_types():
 
 
 def test_it_lists_types_with_description_and_schema(api, cast):
-    DataTypeFactory(name="visits", description="Visits.", schema=SCHEMA)
-    DataTypeFactory(name="channel", description="")
+    DataTypeFactory.create(name="visits", description="Visits.", schema=SCHEMA)
+    DataTypeFactory.create(name="channel", description="")
     response = api.get("/data-types", cast["assigned"])
     assert response.status_code == 200
     assert response.json() == [
@@ -47,7 +47,7 @@ def test_it_defaults_description_and_schema(api, cast):
 
 
 def test_it_answers_409_for_an_existing_type(api, cast):
-    DataTypeFactory(name="visits")
+    DataTypeFactory.create(name="visits")
     response = api.post("/data-types", {"name": "visits"}, cast["create"])
     assert response.status_code == 409
     assert DataType.objects.count() == 1
@@ -55,7 +55,7 @@ def test_it_answers_409_for_an_existing_type(api, cast):
 
 
 @pytest.mark.parametrize(
-    "body, detail",
+    ("body", "detail"),
     [
         ({"name": "visits", "schema": []}, "schema must be a JSON object (a JSON Schema); got a list."),
         ({"name": "visits", "schema": {"type": "nonsense"}}, "schema: This is not a valid JSON Schema"),
@@ -72,7 +72,7 @@ def test_it_rejects_bad_input(api, cast, body, detail):
 
 
 @pytest.mark.parametrize(
-    "who, get_status, post_status",
+    ("who", "get_status", "post_status"),
     [
         (None, 401, 401),
         ("unknown", 401, 401),

@@ -1,7 +1,7 @@
 import pytest
 
 from stagecraft.apps.datasets.models import DataSet
-from stagecraft.testing.api import ASSIGNED_EMAIL
+from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from ..factories import BackdropUserFactory, DataGroupFactory, DataSetFactory, DataTypeFactory
 
@@ -12,13 +12,13 @@ URL = "/data-sets/carers_allowance_channel"
 
 @pytest.fixture
 def data_set():
-    data_set = DataSetFactory(
-        data_group=DataGroupFactory(name="carers-allowance"),
-        data_type=DataTypeFactory(name="channel"),
+    data_set = DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="carers-allowance"),
+        data_type=DataTypeFactory.create(name="channel"),
         upload_filters="a.b, c.d",
         bearer_token="secret-token",
     )
-    BackdropUserFactory(email=ASSIGNED_EMAIL).data_sets.add(data_set)
+    BackdropUserFactory.create(email=ASSIGNED_EMAIL).data_sets.add(data_set)
     return data_set
 
 
@@ -28,7 +28,8 @@ def test_it_answers_the_serialised_data_set(api, cast, data_set):
     assert response.json() == DataSet.objects.get(pk=data_set.pk).to_dict()
     assert response.json()["upload_filters"] == ["a.b", "c.d"]
     assert response.json()["bearer_token"] == "secret-token"
-    assert "no-cache" in response["Cache-Control"] and "Authorization" in response["Vary"]
+    assert "no-cache" in response["Cache-Control"]
+    assert "Authorization" in response["Vary"]
 
 
 def test_it_answers_404_in_the_error_shape(api, cast, data_set):
@@ -44,7 +45,7 @@ def test_it_answers_404_in_the_error_shape(api, cast, data_set):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

@@ -9,9 +9,11 @@ URL = "/users/person@example.org"
 
 @pytest.fixture
 def person():
-    group = DataGroupFactory(name="licensing")
-    data_sets = [DataSetFactory(data_group=group, data_type=DataTypeFactory(name=n)) for n in ("b", "a")]
-    person = BackdropUserFactory(email="person@example.org")
+    group = DataGroupFactory.create(name="licensing")
+    data_sets = [
+        DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name=n)) for n in ("b", "a")
+    ]
+    person = BackdropUserFactory.create(email="person@example.org")
     person.data_sets.set(data_sets)
     return person
 
@@ -29,7 +31,7 @@ def test_it_answers_404_for_an_unknown_person(api, cast, person):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

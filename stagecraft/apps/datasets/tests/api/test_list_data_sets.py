@@ -3,7 +3,7 @@ import json
 import pytest
 
 from stagecraft.apps.datasets.models import DataSet
-from stagecraft.testing.api import ASSIGNED_EMAIL
+from stagecraft.testing.cast import ASSIGNED_EMAIL
 
 from ..factories import BackdropUserFactory, DataGroupFactory, DataSetFactory, DataTypeFactory
 
@@ -12,13 +12,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def data_sets():
-    carers, licensing = DataGroupFactory(name="carers-allowance"), DataGroupFactory(name="licensing")
-    channel = DataTypeFactory(name="channel", schema={"type": "object", "required": ["count"]})
-    satisfaction = DataTypeFactory(name="satisfaction")
+    carers, licensing = (
+        DataGroupFactory.create(name="carers-allowance"),
+        DataGroupFactory.create(name="licensing"),
+    )
+    channel = DataTypeFactory.create(name="channel", schema={"type": "object", "required": ["count"]})
+    satisfaction = DataTypeFactory.create(name="satisfaction")
     return [
-        DataSetFactory(data_group=licensing, data_type=channel, auto_ids="_timestamp, channel"),
-        DataSetFactory(data_group=carers, data_type=channel, bearer_token=""),
-        DataSetFactory(data_group=carers, data_type=satisfaction),
+        DataSetFactory.create(data_group=licensing, data_type=channel, auto_ids="_timestamp, channel"),
+        DataSetFactory.create(data_group=carers, data_type=channel, bearer_token=""),
+        DataSetFactory.create(data_group=carers, data_type=satisfaction),
     ]
 
 
@@ -95,7 +98,7 @@ def test_it_sets_the_api_headers(api, cast, data_sets):
 
 
 def test_it_hides_data_set_tokens_from_non_admin_callers(api, cast, data_sets):
-    BackdropUserFactory(email=ASSIGNED_EMAIL).data_sets.set(data_sets)
+    BackdropUserFactory.create(email=ASSIGNED_EMAIL).data_sets.set(data_sets)
     response = api.get("/data-sets", cast["assigned"])
     assert [item["bearer_token"] for item in response.json()] == [None, None, None]
     assert [item["bearer_token"] for item in api.get("/data-sets", cast["admin"]).json()] == [
@@ -106,7 +109,7 @@ def test_it_hides_data_set_tokens_from_non_admin_callers(api, cast, data_sets):
 
 
 @pytest.mark.parametrize(
-    "who, status, expected",
+    ("who", "status", "expected"),
     [
         (None, 401, None),
         ("unknown", 401, None),
@@ -119,7 +122,7 @@ def test_it_hides_data_set_tokens_from_non_admin_callers(api, cast, data_sets):
     ],
 )
 def test_its_permission_matrix(api, cast, data_sets, who, status, expected):
-    BackdropUserFactory(email=ASSIGNED_EMAIL).data_sets.set([data_sets[2]])
+    BackdropUserFactory.create(email=ASSIGNED_EMAIL).data_sets.set([data_sets[2]])
     response = api.get("/data-sets", cast[who] if who else None)
     assert response.status_code == status
     if expected is not None:
@@ -131,12 +134,12 @@ def test_its_permission_matrix(api, cast, data_sets, who, status, expected):
 
 
 def test_it_costs_at_most_three_queries_whatever_the_number(api, cast, django_assert_max_num_queries):
-    groups = [DataGroupFactory(name=f"group-{n}") for n in range(5)]
-    types = [DataTypeFactory(name=f"type-{n}", schema={"type": "object"}) for n in range(10)]
+    groups = [DataGroupFactory.create(name=f"group-{n}") for n in range(5)]
+    types = [DataTypeFactory.create(name=f"type-{n}", schema={"type": "object"}) for n in range(10)]
     for group in groups:
         for data_type in types:
-            DataSetFactory(data_group=group, data_type=data_type)
-    BackdropUserFactory(email=ASSIGNED_EMAIL).data_sets.set(DataSet.objects.all()[:20])
+            DataSetFactory.create(data_group=group, data_type=data_type)
+    BackdropUserFactory.create(email=ASSIGNED_EMAIL).data_sets.set(DataSet.objects.all()[:20])
     with django_assert_max_num_queries(3):
         response = api.get("/data-sets", cast["admin"])
     assert len(response.json()) == 50

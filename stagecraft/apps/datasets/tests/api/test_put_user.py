@@ -12,8 +12,11 @@ URL = "/users/person@example.org"
 
 @pytest.fixture
 def data_sets():
-    group = DataGroupFactory(name="licensing")
-    return [DataSetFactory(data_group=group, data_type=DataTypeFactory(name=n)) for n in ("a", "b", "c")]
+    group = DataGroupFactory.create(name="licensing")
+    return [
+        DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name=n))
+        for n in ("a", "b", "c")
+    ]
 
 
 def assigned(email: str) -> list[str]:
@@ -34,7 +37,7 @@ def test_it_creates_a_person_with_their_data_sets(api, cast, data_sets):
 
 
 def test_it_replaces_the_data_sets_of_an_existing_person(api, cast, data_sets):
-    BackdropUserFactory(email="person@example.org").data_sets.set(data_sets[:2])
+    BackdropUserFactory.create(email="person@example.org").data_sets.set(data_sets[:2])
     response = api.put(URL, {"data_sets": ["licensing_c"]}, cast["admin"])
     assert response.status_code == 200
     assert response.json()["data_sets"] == ["licensing_c"]
@@ -47,7 +50,7 @@ def test_it_replaces_the_data_sets_of_an_existing_person(api, cast, data_sets):
 
 
 def test_it_refuses_unknown_data_sets_and_changes_nothing(api, cast, data_sets):
-    BackdropUserFactory(email="person@example.org").data_sets.set(data_sets[:1])
+    BackdropUserFactory.create(email="person@example.org").data_sets.set(data_sets[:1])
     response = api.put(URL, {"data_sets": ["licensing_c", "nope", "zilch"]}, cast["admin"])
     assert response.status_code == 400
     assert response.json()["errors"][0]["detail"] == "These data sets don't exist: nope, zilch."
@@ -56,7 +59,7 @@ def test_it_refuses_unknown_data_sets_and_changes_nothing(api, cast, data_sets):
 
 
 @pytest.mark.parametrize(
-    "body, detail",
+    ("body", "detail"),
     [
         ({}, "data_sets is required."),
         ({"data_sets": "licensing_a"}, "data_sets must be a list of data set names; got a string."),
@@ -85,7 +88,7 @@ def test_it_rejects_malformed_json(api, cast):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         (None, 401),
         ("unknown", 401),

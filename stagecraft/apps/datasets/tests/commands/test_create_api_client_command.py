@@ -61,7 +61,9 @@ def test_it_can_give_an_existing_client_a_new_token():
     second = run("backdrop", "--permission", "admin", "--if-exists", "new-token").strip().splitlines()[-1]
     assert ApiClient.objects.count() == 1
     assert ApiClient.objects.authenticate(first) is None
-    assert ApiClient.objects.authenticate(second).name == "backdrop"
+    client = ApiClient.objects.authenticate(second)
+    assert client is not None
+    assert client.name == "backdrop"
 
 
 def test_its_dry_run_changes_nothing():

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_gives_every_row_of_every_registered_model_one_version(frozen_now):
-    user = BackdropUserFactory()
-    user.data_sets.add(DataSetFactory())
+    user = BackdropUserFactory.create()
+    user.data_sets.add(DataSetFactory.create())
     models = reversion.get_registered_models()
     assert {m._meta.label for m in models} >= {
         "datasets.DataGroup",
@@ -30,7 +30,7 @@ def test_it_gives_every_row_of_every_registered_model_one_version(frozen_now):
 
 
 def test_running_it_again_adds_nothing(frozen_now):
-    DataSetFactory()
+    DataSetFactory.create()
     call_command("createinitialrevisions", verbosity=0)
     count = Version.objects.count()
 

@@ -125,7 +125,8 @@ def test_import_refuses_bad_dumps_and_writes_nothing(demo, tmp_path, content, me
 def test_export_refuses_unknown_names(demo, capsys):
     code, out, err = run_argv("export_data_sets --data-type-name nope", capsys)
 
-    assert code == 1 and out == ""
+    assert code == 1
+    assert out == ""
     assert "There is no data type named 'nope'." in err
 
 
@@ -137,7 +138,8 @@ def test_export_and_import_from_the_command_line(demo, tmp_path, capsys):
 
     code, out, _ = run_argv(f"import_data_sets {dump}", capsys)
 
-    assert code == 0 and "2 data sets created" in out
+    assert code == 0
+    assert "2 data sets created" in out
     assert DataSet.objects.filter(data_type__name="realtime").count() == 2
 
 

@@ -42,9 +42,9 @@ def empty_database() -> None:
 
 def odd_data_set() -> DataSet:
     """Every field away from its default, and a type with a schema of its own."""
-    return DataSetFactory(
-        data_group=DataGroupFactory(name="prison-visits"),
-        data_type=DataTypeFactory(
+    return DataSetFactory.create(
+        data_group=DataGroupFactory.create(name="prison-visits"),
+        data_type=DataTypeFactory.create(
             name="bookings",
             schema={
                 "type": "object",
@@ -75,8 +75,11 @@ def test_export_then_import_into_an_empty_database_gives_the_same_configuration(
 
     assert configuration() == before
     assert export_data_sets() == dump
-    assert len(result.created) == 13 and result.skipped == [] and result.warnings == []
-    assert "bookings" in result.created_types and "carers-allowance" in result.created_groups
+    assert len(result.created) == 13
+    assert result.skipped == []
+    assert result.warnings == []
+    assert "bookings" in result.created_types
+    assert "carers-allowance" in result.created_groups
 
 
 def test_it_exports_as_the_api_serialises_filtered_by_group_and_type(frozen_now):
@@ -111,7 +114,8 @@ def test_it_skips_existing_data_sets_or_updates_them_with_update(frozen_now):
 
     skipped = import_data_sets(dump)
     data_set.refresh_from_db()
-    assert skipped.skipped == [data_set.name] and data_set.bearer_token == ""
+    assert skipped.skipped == [data_set.name]
+    assert data_set.bearer_token == ""
 
     updated = import_data_sets(dump, update=True)
     data_set.refresh_from_db()
@@ -129,7 +133,8 @@ def test_a_dry_run_reports_and_writes_nothing(frozen_now):
     result = import_data_sets(dump, dry_run=True)
 
     assert result.created == ["prison_visits_bookings"]
-    assert result.created_groups == ["prison-visits"] and result.created_types == ["bookings"]
+    assert result.created_groups == ["prison-visits"]
+    assert result.created_types == ["bookings"]
     assert configuration() == {"data_sets": [], "groups": [], "types": []}
     assert not Revision.objects.exists()
 

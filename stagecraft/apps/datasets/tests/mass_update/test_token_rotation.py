@@ -10,14 +10,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def data_sets(frozen_now):
-    carers = DataGroupFactory(name="carers-allowance")
-    lpa = DataGroupFactory(name="lasting-power-of-attorney")
-    tbc = DataTypeFactory(name="transactions-by-channel")
-    cs = DataTypeFactory(name="customer-satisfaction")
+    carers = DataGroupFactory.create(name="carers-allowance")
+    lpa = DataGroupFactory.create(name="lasting-power-of-attorney")
+    tbc = DataTypeFactory.create(name="transactions-by-channel")
+    cs = DataTypeFactory.create(name="customer-satisfaction")
     return {
-        "carers_tbc": DataSetFactory(data_group=carers, data_type=tbc, bearer_token="old"),
-        "carers_cs": DataSetFactory(data_group=carers, data_type=cs, bearer_token="old"),
-        "lpa_tbc": DataSetFactory(data_group=lpa, data_type=tbc, bearer_token="old"),
+        "carers_tbc": DataSetFactory.create(data_group=carers, data_type=tbc, bearer_token="old"),
+        "carers_cs": DataSetFactory.create(data_group=carers, data_type=cs, bearer_token="old"),
+        "lpa_tbc": DataSetFactory.create(data_group=lpa, data_type=tbc, bearer_token="old"),
     }
 
 

@@ -1,12 +1,5 @@
-from unittest import mock
-
-import pytest
+from stagecraft.testing.clock import frozen_at
 
 from .helpers import NOW
 
-
-@pytest.fixture
-def frozen_now():
-    """Pin the clock: created/modified and the store's _updated_at all read timezone.now()."""
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
-        yield NOW
+frozen_now = frozen_at(NOW)

@@ -4,6 +4,7 @@ import base64
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.datasets.tests.factories import DataGroupFactory, DataSetFactory, DataTypeFactory
@@ -11,7 +12,7 @@ from stagecraft.apps.records.models import Record
 
 NOW = datetime.datetime(2014, 6, 2, 12, 0, tzinfo=datetime.UTC)
 
-CARERS_MAPPING = {
+CARERS_MAPPING: dict[str, Any] = {
     "old_data_set": {"data_group": "carers-allowance", "data_type": "weekly-claims"},
     "new_data_set": {
         "auto_ids": "_timestamp,channel",
@@ -28,8 +29,8 @@ CARERS_MAPPING = {
 def legacy_data_set(**overrides) -> DataSet:
     """carers-allowance/weekly-claims as the 2014 store held it: no schema, counts as floats."""
     fields = {
-        "data_group": DataGroupFactory(name="carers-allowance"),
-        "data_type": DataTypeFactory(name="weekly-claims", schema={}),
+        "data_group": DataGroupFactory.create(name="carers-allowance"),
+        "data_type": DataTypeFactory.create(name="weekly-claims", schema={}),
         "bearer_token": "weekly-claims-token",
         "auto_ids": "_timestamp,key",
         "published": True,
@@ -37,7 +38,7 @@ def legacy_data_set(**overrides) -> DataSet:
         "upload_format": "excel",
     }
     fields.update(overrides)
-    return DataSetFactory(**fields)
+    return DataSetFactory.create(**fields)
 
 
 def stored_document(timestamp: str, key: str, value: object, **extra) -> dict:

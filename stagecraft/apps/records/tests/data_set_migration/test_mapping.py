@@ -38,7 +38,8 @@ def test_the_new_data_set_defaults_to_the_old_group_and_takes_lists_for_list_fie
 
     assert (mapping.new_group, mapping.new_type) == ("carers-allowance", "transactions-by-channel")
     assert mapping.overrides == {"auto_ids": ["_timestamp", "channel"]}
-    assert mapping.key_mapping == {} and mapping.value_mapping == {}
+    assert mapping.key_mapping == {}
+    assert mapping.value_mapping == {}
 
 
 def changed(path: str, value) -> dict:

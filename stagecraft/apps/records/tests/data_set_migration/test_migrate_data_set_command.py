@@ -54,7 +54,7 @@ def test_it_migrates_and_prints_a_summary(old, mapping_file):
 def test_it_takes_a_list_of_mappings(old, tmp_path):
     second = copy.deepcopy(CARERS_MAPPING)
     second["new_data_set"]["data_group"] = "carers-allowance-2"
-    DataGroupFactory(name="carers-allowance-2")
+    DataGroupFactory.create(name="carers-allowance-2")
     path = write_json(tmp_path, "mappings.json", [CARERS_MAPPING, second])
 
     out, _ = run(f"migrate_data_set {path}")
@@ -75,7 +75,8 @@ def test_a_dry_run_shows_both_configurations_a_sample_and_a_summary(old, mapping
     assert "weekly-claims-token" not in out
     assert "The migration would create data set carers_allowance_transactions_by_channel." in lines
     assert "Sample of 4 transformed records:" in lines
-    assert '"channel": "paper"' in out and '"count": 12' in out
+    assert '"channel": "paper"' in out
+    assert '"count": 12' in out
     assert lines[-1] == "Dry run: every record is valid. Nothing was written."
     assert not DataSet.objects.filter(name=NEW_NAME).exists()
     assert not Revision.objects.exists()
@@ -141,13 +142,16 @@ def test_it_refuses_bad_mapping_files(old, tmp_path, content, message):
 
 def test_it_runs_from_the_command_line(old, mapping_file, capsys):
     code, out, _ = run_argv(f"migrate_data_set {mapping_file} --batch-size=2", capsys)
-    assert code == 0 and "4 records written" in out
+    assert code == 0
+    assert "4 records written" in out
 
     code, _, err = run_argv(f"migrate_data_set {mapping_file}.missing", capsys)
-    assert code == 1 and "Can't read the mapping file" in err
+    assert code == 1
+    assert "Can't read the mapping file" in err
 
     code, _, err = run_argv(f"migrate_data_set {mapping_file} --batch-size 0", capsys)
-    assert code == 1 and "--batch-size must be at least 1." in err
+    assert code == 1
+    assert "--batch-size must be at least 1." in err
 
 
 def test_help_describes_the_arguments(capsys):

@@ -81,7 +81,7 @@ def test_the_readme_example_end_to_end(old):
                 ("2014-01-13T00:00:00+00:00", "digital", 41),
             ]
         ],
-        key=lambda d: d["_id"],
+        key=lambda d: str(d["_id"]),
     )
     assert type(documents(NEW_NAME)[0]["count"]) is int
     assert (report.created, report.records_read, report.records_written, report.records_in_new_data_set) == (
@@ -164,7 +164,8 @@ def test_it_reports_only_the_first_errors_but_counts_them_all(old):
         migrate_data_set(parse_mapping(CARERS_MAPPING), batch_size=7)
 
     (report,) = failure.value.reports
-    assert report.records_failed == 25 and len(report.errors) == 20
+    assert report.records_failed == 25
+    assert len(report.errors) == 20
     assert str(failure.value).endswith("... 5 more records failed")
     nothing_was_written(before, old)
 
@@ -195,8 +196,10 @@ def test_a_dry_run_validates_and_writes_nothing(old):
         4,
         0,
     )
-    assert report.new_config["name"] == NEW_NAME and report.created is True
-    assert report.sample[0]["channel"] in ("paper", "digital") and len(report.sample) == 4
+    assert report.new_config["name"] == NEW_NAME
+    assert report.created is True
+    assert report.sample[0]["channel"] in ("paper", "digital")
+    assert len(report.sample) == 4
     nothing_was_written(before, old)
 
 
@@ -248,7 +251,7 @@ def test_a_null_token_as_export_data_sets_writes_it_means_no_token(old):
 
 
 def test_an_existing_new_data_set_is_updated_and_keeps_its_capped_size(old):
-    new = DataSetFactory(
+    new = DataSetFactory.create(
         data_group=old.data_group,
         data_type__name="transactions-by-channel",
         capped_size=1000000,
@@ -297,7 +300,7 @@ def test_records_are_read_in_batches(old, django_assert_max_num_queries):
 
 
 def test_progress_is_reported_per_batch(old):
-    seen = []
+    seen: list[int] = []
 
     migrate_data_set(parse_mapping(CARERS_MAPPING), batch_size=3, progress=seen.append)
 

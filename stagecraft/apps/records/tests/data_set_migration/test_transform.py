@@ -55,7 +55,8 @@ def test_values_are_replaced_whatever_their_key_but_internal_fields_keep_theirs(
 def test_count_becomes_an_integer_only_when_it_is_a_whole_number(count, expected):
     result = transform_record({"count": count}, {}, {})["count"]
 
-    assert result == expected and type(result) is type(expected)
+    assert result == expected
+    assert type(result) is type(expected)
 
 
 def test_count_is_converted_after_renaming():

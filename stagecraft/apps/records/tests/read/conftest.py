@@ -8,7 +8,9 @@ from .records import LICENSING, store
 @pytest.fixture
 def licensing(db):
     """A published data set, raw queries allowed, holding the licensing records."""
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store(data_set, *LICENSING)
     return data_set
 

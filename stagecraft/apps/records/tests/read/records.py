@@ -9,13 +9,13 @@ a data set can still hold (a record without `_timestamp`, which a PATCH can leav
 import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
-from unittest import mock
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.records.models import Record
 from stagecraft.apps.records.pipeline import prepare_records
 from stagecraft.apps.records.query.periods import PERIODS
 from stagecraft.apps.records.storage import store_documents
+from stagecraft.testing.clock import pin_clock
 
 _ids = itertools.count()  # ids that sort in the order documents are stored, across batches
 WRITTEN_AT = datetime(2013, 1, 1, 12, 0, tzinfo=UTC)
@@ -57,7 +57,7 @@ def stored_document(document: dict, written_at: datetime = WRITTEN_AT) -> tuple[
 def store(data_set: DataSet, *documents: dict) -> None:
     """Writes the documents through the write path, as one batch, in the given order."""
     numbered = [{"_id": f"r{next(_ids):08}", **document} for document in documents]
-    with mock.patch("django.utils.timezone.now", return_value=WRITTEN_AT):
+    with pin_clock(WRITTEN_AT):
         store_documents(data_set, prepare_records(data_set, numbered))
 
 

@@ -86,14 +86,11 @@ def test_anonymous_people_are_sent_to_the_login_page(licensing, client):
 
 
 @pytest.mark.django_db
-def test_staff_without_the_view_permission_are_refused(licensing, client, django_user_model):
-    staff = django_user_model.objects.create_user("bob", password="password", is_staff=True)
-    client.force_login(staff)
+def test_staff_without_the_view_permission_are_refused(licensing, outsider, outsider_client):
+    assert outsider_client.get(url(licensing)).status_code == 403
 
-    assert client.get(url(licensing)).status_code == 403
-
-    staff.user_permissions.add(Permission.objects.get(codename="view_dataset"))
-    assert client.get(url(licensing)).status_code == 200
+    outsider.user_permissions.add(Permission.objects.get(codename="view_dataset"))
+    assert outsider_client.get(url(licensing)).status_code == 200
 
 
 def test_an_unknown_data_set_is_404(db, admin_client):

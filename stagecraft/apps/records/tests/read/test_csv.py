@@ -28,7 +28,9 @@ def test_it_answers_csv_as_an_attachment_with_sorted_columns(licensing, read):
 
 
 def test_columns_are_the_union_of_every_rows_keys(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store_raw(
         data_set,
         {"_id": "a1", "_timestamp": "2012-12-10T00:00:00Z", "name": 'Ann, "the first"', "ok": True},

@@ -2,21 +2,16 @@
 
 import json
 from datetime import UTC, datetime
-from unittest import mock
-
-import pytest
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
+from stagecraft.testing.clock import frozen_at
 
 from .records import store
 
 NOW = datetime(2012, 12, 19, 15, 30, tzinfo=UTC)  # a Wednesday
 
 
-@pytest.fixture(autouse=True)
-def pinned_clock():
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
-        yield
+pinned_clock = frozen_at(NOW, autouse=True)
 
 
 def data(response):
@@ -95,7 +90,9 @@ def test_flattened_windows_do_not_move(licensing, read):
 
 
 def test_the_window_moves_by_whole_periods_to_the_first_data(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store(
         data_set,
         {"_timestamp": "2013-01-15T00:00:00Z", "value": 1},

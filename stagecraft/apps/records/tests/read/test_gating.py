@@ -93,7 +93,9 @@ def test_unexpected_failures_answer_500_in_the_api_shape(licensing, read):
 
 
 def test_datetimes_keep_their_microseconds(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store(data_set, {"_timestamp": "2012-12-12T01:01:01.250000+00:00", "a_field": 1})
 
     document = body(read())["data"][0]

@@ -22,8 +22,10 @@ def error(response):
 @pytest.fixture
 def mixed(db):
     """Records whose group fields hold numbers, booleans, nulls, or are missing."""
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
-    documents = [
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
+    documents: list[dict[str, object]] = [
         {"channel": "web", "size": 2, "urgent": True, "value": 1.5},
         {"channel": "web", "size": 10, "urgent": False, "value": 2},
         {"channel": "phone", "size": 2, "urgent": True, "value": 3},
@@ -200,6 +202,6 @@ def test_flatten_on_a_group_gives_the_same_rows(licensing, read):
 
 
 def test_an_empty_data_set_gives_no_groups(db, read):
-    DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    DataSetFactory.create(data_group__name="licensing", data_type__name="applications", published=True)
 
     assert data(read({"group_by": "authority", "collect": "value:mean"})) == []

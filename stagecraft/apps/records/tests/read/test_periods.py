@@ -122,7 +122,9 @@ def test_every_period_truncates_in_the_database(licensing, read, period, start_a
 
 
 def test_weeks_start_on_monday_in_utc(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     # A Sunday evening at -02:00 is Monday morning in UTC (the reference's probed example).
     store(data_set, {"_timestamp": "2013-03-17T23:30:00-02:00", "value": 1})
 
@@ -132,7 +134,9 @@ def test_weeks_start_on_monday_in_utc(db, read):
 
 
 def test_period_queries_leave_out_records_without_a_timestamp(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store_raw(data_set, {"value": 1}, {"_timestamp": "2012-12-10T00:00:00Z", "value": 2})
 
     assert (

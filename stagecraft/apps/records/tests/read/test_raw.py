@@ -19,7 +19,9 @@ def test_it_returns_the_full_stored_documents(licensing, read):
     documents = json.loads(read().content)["data"]
 
     assert len(documents) == Record.objects.count() == 5
-    assert documents[0] == Record.objects.order_by("id").first().data
+    first = Record.objects.order_by("id").first()
+    assert first is not None
+    assert documents[0] == first.data
     assert set(documents[0]) == {
         "_id", "_timestamp", "_updated_at", "authority", "licence_name", "value", "paid",
         "_hour_start_at", "_day_start_at", "_week_start_at", "_month_start_at", "_quarter_start_at",
@@ -28,7 +30,7 @@ def test_it_returns_the_full_stored_documents(licensing, read):
 
 
 def test_it_returns_only_this_data_sets_records(licensing, read):
-    other = DataSetFactory(data_group__name="licensing", data_type__name="other")
+    other = DataSetFactory.create(data_group__name="licensing", data_type__name="other")
     store(other, {"_timestamp": "2012-12-05T00:00:00Z", "value": 99})
 
     assert 99 not in values(read())
@@ -56,7 +58,9 @@ def test_offsets_are_converted_to_utc(licensing, read):
 
 
 def test_records_without_a_timestamp_are_left_out_of_time_ranges(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store_raw(data_set, {"value": 1}, {"_timestamp": "2012-12-10T00:00:00Z", "value": 2})
 
     assert values(read()) == [1, 2]
@@ -79,7 +83,9 @@ def test_filter_by_never_converts_numbers(licensing, read):
 
 
 def test_filter_by_splits_at_the_first_colon(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
     store(
         data_set,
         {"_timestamp": TS, "url": "http://example.org", "value": 1},
@@ -101,8 +107,10 @@ def test_filter_by_prefix_is_case_sensitive(licensing, read):
 
 
 def test_filter_by_prefix_takes_like_wildcards_literally(db, read):
-    data_set = DataSetFactory(data_group__name="licensing", data_type__name="applications", published=True)
-    documents = [
+    data_set = DataSetFactory.create(
+        data_group__name="licensing", data_type__name="applications", published=True
+    )
+    documents: list[dict[str, object]] = [
         {"code": "50%_off", "value": 1},
         {"code": "50 and more", "value": 2},
         {"code": "5X_off", "value": 3},

@@ -188,7 +188,7 @@ PROTECTED = [
 
 @pytest.fixture
 def protected(db):
-    data_set = DataSetFactory(
+    data_set = DataSetFactory.create(
         data_group__name="licensing",
         data_type__name="applications",
         published=True,
