@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.timesince import timesince
 
 from stagecraft.apps.datasets.services import DataSet
+from stagecraft.apps.records.services import FRESHNESS_CHOICES
 
 from .links import DIGEST, MUTE, MUTE_ALL, admin_url, links_expire, preference_url, records_url
 from .models import Alert, OutboxMessage
@@ -54,7 +55,7 @@ def _context(alert: Alert, data_set: DataSet) -> dict:
         "max_age_expected": details.get("max_age_expected"),
         "max_age_described": describe_seconds(details.get("max_age_expected")),
         "stale_for": describe_seconds(details.get("stale_for_seconds")),
-        "state": details.get("state", ""),
+        "state": dict(FRESHNESS_CHOICES).get(details.get("state", ""), ""),
         "admin_url": admin_url(data_set),
         "records_url": records_url(data_set),
     }

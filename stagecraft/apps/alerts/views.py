@@ -30,6 +30,7 @@ def preference(request: HttpRequest, token: str) -> HttpResponse:
     except BadLink as error:
         message = f"{error} Use the link in a newer alert, or ask a Stagecraft admin."
         return render(request, "alerts/preference.html", {"error": message}, status=400)
+    email = normalise_email(email)
     data_set = DataSet.objects.filter(pk=data_set_id).first() if action == MUTE and data_set_id else None
     if action == MUTE and data_set is None:
         gone = "The data set of this link no longer exists: there is nothing to mute."
@@ -43,7 +44,6 @@ def preference(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def apply_preference(email: str, action: str, data_set: DataSet | None) -> None:
-    email = normalise_email(email)
     if action == DIGEST:
         DigestSubscriber.objects.get_or_create(email=email)
     else:
