@@ -42,6 +42,10 @@ class DeliveryError(Exception):
     """Why a message could not be delivered, in words for the outbox's admin page."""
 
 
+class CannotDeliver(DeliveryError):
+    """A failure that no retry can mend: the message is given up at once."""
+
+
 def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
 
@@ -60,12 +64,12 @@ def deliver_due(now: datetime | None = None, ids: list[int] | None = None) -> De
         if not claimed:
             continue  # another deliverer has it
         message = OutboxMessage.objects.get(pk=pk)
-        error = ""
+        error, permanent = "", False
         try:
             send(message)
         except DeliveryError as failure:
-            error = str(failure)
-        outcome = record_attempt(message, error, timezone.now())
+            error, permanent = str(failure), isinstance(failure, CannotDeliver)
+        outcome = record_attempt(message, error, timezone.now(), permanent)
         getattr(report, outcome).append(pk)
     return report
 
@@ -109,7 +113,7 @@ _opener = urllib.request.build_opener(_NoRedirects)
 def post_webhook(message: OutboxMessage) -> None:
     webhook = Webhook.objects.filter(pk=message.webhook_id).first() if message.webhook_id else None
     if webhook is None:
-        raise DeliveryError("The webhook was deleted.")
+        raise CannotDeliver("The webhook was deleted.")
     body = message.body.encode()
     request = urllib.request.Request(
         message.recipient,
@@ -136,7 +140,7 @@ def post_webhook(message: OutboxMessage) -> None:
         raise DeliveryError(f"Could not reach the webhook: {type(error).__name__}: {error}") from error
 
 
-def record_attempt(message: OutboxMessage, error: str, at: datetime) -> str:
+def record_attempt(message: OutboxMessage, error: str, at: datetime, permanent: bool = False) -> str:
     """Store the attempt and the message's new state; returns "sent", "retrying" or "failed"."""
     message.attempts += 1
     if not error:
@@ -144,8 +148,7 @@ def record_attempt(message: OutboxMessage, error: str, at: datetime) -> str:
         outcome = "sent"
     else:
         message.last_error = error
-        give_up = message.webhook_id is None and message.channel == OutboxMessage.WEBHOOK
-        give_up = give_up or at >= message.created + timedelta(seconds=settings.ALERTS_GIVE_UP_AFTER)
+        give_up = permanent or at >= message.created + timedelta(seconds=settings.ALERTS_GIVE_UP_AFTER)
         if give_up:
             message.status, outcome = OutboxMessage.FAILED, "failed"
             logger.error("Gave up delivering %s to %s: %s", message.subject, message.recipient, error)

@@ -115,3 +115,20 @@ def test_the_outbox_shows_each_attempt_and_retries_on_demand(admin_client, smtp)
 @pytest.mark.parametrize("model", ["alert", "mute", "digestsubscriber", "outboxmessage"])
 def test_the_alerts_lists_open(admin_client, model):
     assert admin_client.get(reverse(f"admin:alerts_{model}_changelist")).status_code == 200
+
+
+def test_an_alert_links_to_its_messages(admin_client, smtp):
+    data_set = make_data_set()
+    assign("owner@example.org", data_set)
+    admin_client.post(
+        reverse("admin:datasets_dataset_changelist"),
+        {"action": "send_test_alerts", "_selected_action": [data_set.pk]},
+    )
+    alert = Alert.objects.get()
+    page = admin_client.get(reverse("admin:alerts_alert_changelist")).content.decode()
+    assert f'href="../outboxmessage/?alert__exact={alert.pk}"' in page
+    messages = admin_client.get(
+        reverse("admin:alerts_outboxmessage_changelist") + f"?alert__exact={alert.pk}"
+    )
+    assert messages.status_code == 200
+    assert "owner@example.org" in messages.content.decode()

@@ -65,10 +65,13 @@ def test_only_the_messages_asked_for_are_sent(smtp, clock):
 
 
 def test_a_deleted_webhook_is_given_up_at_once(clock):
-    message = webhook_message(None, "https://gone.example/hook")
-    assert deliver_due().failed == [message.pk]
-    message.refresh_from_db()
-    assert message.last_error == "The webhook was deleted."
+    hook = Webhook.objects.create(url="https://gone.example/hook", data_set=make_data_set())
+    messages = [webhook_message(None, hook.url), webhook_message(hook, hook.url)]
+    hook.delete()
+    assert deliver_due().failed == [message.pk for message in messages]
+    for message in messages:
+        message.refresh_from_db()
+        assert (message.status, message.last_error) == (OutboxMessage.FAILED, "The webhook was deleted.")
 
 
 def test_a_redirect_is_not_followed(clock, webhook_server):
