@@ -17,6 +17,8 @@ urlpatterns = [
     path("stockandflow-admin/", stockandflow_admin_site.urls),
     path("stockandflow-admin", RedirectView.as_view(url="/stockandflow-admin/", permanent=True)),
     path("metrics/", include("stockandflow.urls")),
+    # The links in alert e-mails (mute, daily digest): no login needed, the link is signed.
+    path("alerts/", include("stagecraft.apps.alerts.urls")),
     path("metrics", RedirectView.as_view(url="/metrics/", permanent=True)),
     # The data-set configuration API: before the records routes, whose last route catches names.
     path("", include("stagecraft.apps.datasets.urls")),

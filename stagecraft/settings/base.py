@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "stagecraft.apps.apiclients",
     "stockandflow",
     "stagecraft.apps.metrics",
+    "stagecraft.apps.alerts",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,24 @@ STORAGES = {
 
 # Request bodies above this many bytes are refused before they are read (API answers 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Alerts (docs/alerts.md). Links in messages start with STAGECRAFT_BASE_URL. E-mail goes through
+# Django's SMTP backend with these settings (development prints it instead: development.py).
+STAGECRAFT_BASE_URL = env_str("STAGECRAFT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stagecraft@localhost")
+# Seconds: at most one announcement per data set in this long (flapping); how long a mute link
+# works; how long a message is retried before it is given up; how long a webhook may take to answer.
+ALERTS_FLAP_INTERVAL = env_int("ALERTS_FLAP_INTERVAL", 3600)
+ALERTS_MUTE_LINK_MAX_AGE = env_int("ALERTS_MUTE_LINK_MAX_AGE", 30 * 24 * 3600)
+ALERTS_GIVE_UP_AFTER = env_int("ALERTS_GIVE_UP_AFTER", 3 * 24 * 3600)
+ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,

@@ -8,3 +8,6 @@ SECRET_KEY = env_str("SECRET_KEY", "development-only-insecure-key-do-not-use-in-
 
 # Unknown routes answer the API's JSON 404 even with DEBUG on (stagecraft/errors.py).
 MIDDLEWARE = [*MIDDLEWARE, "stagecraft.errors.DebugJsonNotFoundMiddleware"]  # noqa: F405
+
+# Alert e-mails are printed in the development server's log instead of being sent (docs/alerts.md).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -11,6 +11,7 @@ from stockandflow.flows import record_transitions
 
 from .definitions import FRESHNESS_FLOWS, FRESHNESS_STOCKS
 from .models import DataSetFreshness
+from .signals import freshness_changed
 
 
 @dataclass
@@ -22,7 +23,10 @@ class CheckSummary:
 
 
 def check_freshness(now: datetime) -> CheckSummary:
-    """Compare each data set's freshness now with what the last check saw; record the moves."""
+    """Compare each data set's freshness now with what the last check saw; record the moves.
+
+    Each move is also sent as the `freshness_changed` signal (signals.py), in the same transaction.
+    """
     summary = CheckSummary()
     current = dict(with_freshness(DataSet.objects.all(), now).values_list("pk", "freshness"))
     summary.checked = len(current)
@@ -46,6 +50,14 @@ def check_freshness(now: datetime) -> CheckSummary:
                 at=now,
             )
             summary.events += len(events)
+            freshness_changed.send(
+                sender=check_freshness,
+                data_set=subjects[row.data_set_id],
+                old_state=row.state,
+                new_state=state,
+                at=now,
+                old_since=row.changed_at,
+            )
             row.state, row.changed_at = state, now
         DataSetFreshness.objects.bulk_create(new_rows)
         DataSetFreshness.objects.bulk_update([row for row, _state in changed], ["state", "changed_at"])

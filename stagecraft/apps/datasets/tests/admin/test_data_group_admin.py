@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from stagecraft.apps.datasets.models import DataGroup
+from stagecraft.apps.datasets.models import DataGroup, DataSet
 
 from ..factories import DataGroupFactory, DataSetFactory, DataTypeFactory
 from .helpers import assert_one_revision, errors_of, form_data, new_revisions, versions_of
@@ -70,7 +70,8 @@ def test_it_lists_data_sets_inline_read_only_and_not_deletable(admin_client):
     DataSetFactory.create(data_group=group, data_type=DataTypeFactory.create(name="a-type"))
     response = admin_client.get(change_url(group))
     assert response.status_code == 200
-    (inline,) = response.context["inline_admin_formsets"]
+    # Apps above add their own inlines to the page (alerts): this one is the data sets'.
+    (inline,) = [i for i in response.context["inline_admin_formsets"] if i.formset.model is DataSet]
     assert [f.instance.name for f in inline.formset.forms] == [
         "carers_allowance_a_type",
         "carers_allowance_b_type",
