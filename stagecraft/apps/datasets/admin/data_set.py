@@ -1,7 +1,9 @@
 import secrets
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Field
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from reversion.errors import RevertError
@@ -66,7 +68,7 @@ class DataSetForm(forms.ModelForm):
             "upload_filters": forms.TextInput(attrs={"size": 70}),
         }
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         # The frozen fields are read-only on the change page, so Django would silently ignore a
         # posted value (a stale or hand-made form); say so instead of pretending it was saved.
         cleaned_data = super().clean()
@@ -74,9 +76,11 @@ class DataSetForm(forms.ModelForm):
             for name in FROZEN_FIELDS:
                 if name in self.fields or name not in self.data:
                     continue
-                current = DataSet._meta.get_field(name).value_from_object(self.instance)
+                model_field = DataSet._meta.get_field(name)
+                assert isinstance(model_field, Field), "the frozen fields are the data set's own columns"
+                current = model_field.value_from_object(self.instance)
                 if str(self.data[name]).strip() != ("" if current is None else str(current)):
-                    label = DataSet._meta.get_field(name).verbose_name
+                    label = model_field.verbose_name
                     self.add_error(
                         None,
                         f"The {label} of data set {self.instance.name} can't be changed after it is "
@@ -84,7 +88,7 @@ class DataSetForm(forms.ModelForm):
                     )
         return cleaned_data
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         token_field = self.fields.get("bearer_token")
         if token_field is not None:

@@ -72,7 +72,8 @@ def collected(query: Query, stats: list[Stat]) -> dict:
 def period_window(query: Query) -> tuple[Period, datetime, datetime]:
     """A period query's period and range; run_query resolves a relative range before shaping."""
     period, start_at, end_at = query.period, query.start_at, query.end_at
-    assert period is not None and start_at is not None and end_at is not None, "not a resolved period query"
+    if period is None or start_at is None or end_at is None:
+        raise ValueError(f"Not a period query with a resolved range: {query}")
     return period, start_at, end_at
 
 
