@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Field
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from reversion.errors import RevertError
@@ -136,23 +137,25 @@ class DataSetAdmin(CompareVersionAdmin):
         ("Reading", {"fields": ("raw_queries_allowed",)}),
     )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: DataSet | None = None) -> tuple[str, ...]:
         return FROZEN_FIELDS if obj is not None else ("name",)
 
-    def lookup_allowed(self, lookup, value, request=None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         # The name boxes of NamedRelationFilter, which Django can't know from list_filter.
         if lookup in ("data_group__name", "data_type__name"):
             return True
         return super().lookup_allowed(lookup, value, request)
 
-    def recover_view(self, request, version_id, extra_context=None):
+    def recover_view(
+        self, request: HttpRequest, version_id: str, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
         problem = recover_problem(version_id)
         if problem:
             self.message_user(request, problem, messages.ERROR)
             return redirect("admin:datasets_dataset_recoverlist")
         return super().recover_view(request, version_id, extra_context)
 
-    def get_actions(self, request):
+    def get_actions(self, request: HttpRequest) -> dict[str, object]:
         # Data sets are deleted one at a time, from their own page, after a confirmation.
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
