@@ -1,6 +1,7 @@
 """GET /data-sets, GET /data-sets/<name>, GET /data-sets/<name>/users, POST /data-sets."""
 
 import json
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -61,7 +62,10 @@ def data_set_users(request: ApiRequest, name: str) -> HttpResponse:
     return json_response([{"email": email} for email in emails])
 
 
-def _lookup(model: type[DataGroup] | type[DataType], body: dict, field: str, kind: str, errors: FieldErrors):
+_Named = TypeVar("_Named", DataGroup, DataType)
+
+
+def _lookup(model: type[_Named], body: dict, field: str, kind: str, errors: FieldErrors) -> _Named | None:
     if field in errors:
         return None
     found = model.objects.filter(name=body[field]).first()

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 
 import reversion
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from stagecraft.libs.validation import summarise
 
@@ -41,10 +43,12 @@ class DataSetMassUpdate:
         self.data_group = data_group
         self.data_type = data_type
 
-    def data_sets(self):
+    def data_sets(self) -> QuerySet[DataSet]:
         return select_data_sets(self.data_group, self.data_type)
 
-    def update(self, reason: str, user=None, dry_run: bool = False, **fields) -> list[DataSetChange]:
+    def update(
+        self, reason: str, user: AbstractBaseUser | None = None, dry_run: bool = False, **fields: object
+    ) -> list[DataSetChange]:
         """Set `fields` on every selected data set; returns the data sets that changed and how.
 
         Each data set is validated and saved on its own (so signals run and each gets a version),
