@@ -20,20 +20,11 @@ from .selection import describe_selection, select_data_sets
 # created/modified are maintained by Django.
 UPDATABLE_FIELDS = tuple(field for field in CONFIGURABLE_FIELDS if field not in FROZEN_FIELDS)
 
-# Never written to revision comments or summaries: the comment is readable by every admin.
-SECRET_FIELDS = ("bearer_token",)
-
 
 @dataclass
 class DataSetChange:
     name: str
     changes: dict[str, tuple[object, object]] = field(default_factory=dict)
-
-    def describe(self) -> str:
-        parts = []
-        for name, (old, new) in self.changes.items():
-            parts.append(name if name in SECRET_FIELDS else f"{name}: {old!r} -> {new!r}")
-        return f"{self.name} ({', '.join(parts)})"
 
 
 class DataSetMassUpdate:
