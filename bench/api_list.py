@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -120,7 +121,9 @@ def baseline(name: str | None = None) -> bytes:
     return json.dumps(result if name is None else result[0]).encode()
 
 
-def measure_pair(label: str, baseline_call, api_call, seconds: float) -> list[dict]:
+def measure_pair(
+    label: str, baseline_call: Callable[[], object], api_call: Callable[[], object], seconds: float
+) -> list[dict]:
     """Time both sides alternately, so load from elsewhere on the machine hits them alike."""
     baseline_call(), api_call()  # warm up
     times: dict[str, list[float]] = {"baseline": [], "api": []}

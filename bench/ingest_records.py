@@ -21,6 +21,7 @@ import resource
 import sys
 import time
 import tracemalloc
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -101,10 +102,10 @@ def ingest(data_set: DataSet, total: int, batch: int) -> dict:
     timings = {"pipeline": 0.0}
     real_prepare = pipeline_module.prepare_records
 
-    def timed_prepare(*args):
+    def timed_prepare(data_set: DataSet, raw_records: Sequence[object]) -> list[dict]:
         started = time.perf_counter()
         try:
-            return real_prepare(*args)
+            return real_prepare(data_set, raw_records)
         finally:
             timings["pipeline"] += time.perf_counter() - started
 
@@ -151,10 +152,12 @@ def copy_baseline(data_set: DataSet) -> tuple[float, int]:
     count = empty_data_set(data_set)
     payload = dump.getvalue()
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY records_record ({COLUMNS}) FROM STDIN") as copy:
-            for offset in range(0, len(payload), 1 << 20):
-                copy.write(payload[offset : offset + (1 << 20)])
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY records_record ({COLUMNS}) FROM STDIN") as copy,
+    ):
+        for offset in range(0, len(payload), 1 << 20):
+            copy.write(payload[offset : offset + (1 << 20)])
     seconds = time.perf_counter() - started
     return seconds, count
 

@@ -37,6 +37,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType  # noqa: E402
 from stagecraft.apps.records.data_set_migration import (  # noqa: E402
+    MigrationReport,
     migrate_data_set,
     parse_mapping,
     transform_record,
@@ -84,22 +85,24 @@ def copy_records(data_set: DataSet, records: int) -> None:
     has_size = any(f.name == "size" for f in Record._meta.get_fields())
     columns = "data_set_id, record_id, timestamp, updated_at, data" + (", size" if has_size else "")
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY records_record ({columns}) FROM STDIN") as copy:
-            for i in range(records):
-                epoch = BASE_EPOCH + (i // 2) * 60
-                stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
-                key = "ca_clerical_received" if i % 2 == 0 else "ca_e_claims_received"
-                document = {
-                    "_id": f"legacy-{i}",
-                    "_timestamp": stamp,
-                    "key": key,
-                    "value": float(i % 500),
-                    "_day_start_at": stamp[:10] + "T00:00:00+00:00",
-                    "_updated_at": "2014-06-01T00:00:00+00:00",
-                }
-                row = [data_set.pk, f"legacy-{i}", stamp, "2014-06-01T00:00:00+00:00", json.dumps(document)]
-                copy.write_row(row + ([0] if has_size else []))
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY records_record ({columns}) FROM STDIN") as copy,
+    ):
+        for i in range(records):
+            epoch = BASE_EPOCH + (i // 2) * 60
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
+            key = "ca_clerical_received" if i % 2 == 0 else "ca_e_claims_received"
+            document = {
+                "_id": f"legacy-{i}",
+                "_timestamp": stamp,
+                "key": key,
+                "value": float(i % 500),
+                "_day_start_at": stamp[:10] + "T00:00:00+00:00",
+                "_updated_at": "2014-06-01T00:00:00+00:00",
+            }
+            row = [data_set.pk, f"legacy-{i}", stamp, "2014-06-01T00:00:00+00:00", json.dumps(document)]
+            copy.write_row(row + ([0] if has_size else []))
     vacuum()
     print(
         f"loaded {records:,} legacy records with COPY in {time.perf_counter() - started:.1f}s",
@@ -150,7 +153,7 @@ def run_baseline(old: DataSet) -> float:
     return time.perf_counter() - started
 
 
-def run_migration(batch_size: int) -> tuple[float, object]:
+def run_migration(batch_size: int) -> tuple[float, MigrationReport]:
     started = time.perf_counter()
     report = migrate_data_set(parse_mapping(MAPPING), batch_size=batch_size)
     return time.perf_counter() - started, report

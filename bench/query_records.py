@@ -15,6 +15,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,15 +57,16 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _documents(total: int, seed: int = 8):
+def _documents(total: int, seed: int = 8) -> Iterator[tuple[str, datetime, dict]]:
     """Transactions-by-channel records spread over the year, stored as the write path stores them."""
     rng = random.Random(seed)
     span = int((YEAR_END - YEAR_START).total_seconds())
     written = _iso(YEAR_END)
     for index in range(total):
         timestamp = YEAR_START + timedelta(seconds=rng.randrange(span))
-        document = {
-            "_id": f"r{index:08}",
+        record_id = f"r{index:08}"
+        document: dict[str, object] = {
+            "_id": record_id,
             "_timestamp": _iso(timestamp),
             "channel": rng.choice(CHANNELS),
             "count": rng.randrange(1, 500),
@@ -73,7 +75,7 @@ def _documents(total: int, seed: int = 8):
         for name, period in PERIODS.items():
             document[f"_{name}_start_at"] = _iso(period.start(timestamp))
         document["_updated_at"] = written
-        yield document["_id"], timestamp, document
+        yield record_id, timestamp, document
 
 
 def load(data_set: DataSet, total: int) -> float:

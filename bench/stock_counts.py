@@ -16,8 +16,10 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stagecraft.settings.development")
@@ -35,6 +37,8 @@ from stagecraft.apps.records.models import Record  # noqa: E402
 from stockandflow.stocks import count_stocks  # noqa: E402
 
 GROUPS, TYPES, RUNS = 400, 250, 5
+
+T = TypeVar("T")
 
 HAND_WRITTEN = """
 WITH m AS (
@@ -94,13 +98,13 @@ def populate() -> None:
     print(f"{len(data_sets)} data sets, {len(records)} records", file=sys.stderr)
 
 
-def timed(func) -> tuple[float, object]:
+def timed(func: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     result = func()
     return time.perf_counter() - started, result
 
 
-def hand_written():
+def hand_written() -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(HAND_WRITTEN, {"now": timezone.now()})
         return cursor.fetchall()

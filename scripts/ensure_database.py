@@ -17,15 +17,16 @@ def main() -> int:
     if not url.startswith(("postgres://", "postgresql://")):
         return 0
     config = dj_database_url.parse(url)
-    params = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-    }
     name = config["NAME"]
     try:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+        with psycopg.connect(
+            dbname="postgres",
+            autocommit=True,
+            host=config["HOST"] or None,
+            port=config["PORT"] or None,
+            user=config["USER"] or None,
+            password=config["PASSWORD"] or None,
+        ) as connection:
             exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

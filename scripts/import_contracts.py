@@ -23,10 +23,14 @@ class PublicApiContract(Contract):
     exempt_importers = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+        # import-linter declares the options as Field class attributes and sets each instance's to
+        # the parsed value, so mypy sees the Field types where the values are: hence the ignores.
         exempt = {
             module.name
             for module in helpers.module_expressions_to_modules(
-                graph, self.exempt_importers or [], as_packages=True  # type: ignore[arg-type]
+                graph,
+                self.exempt_importers or [],  # type: ignore[arg-type]
+                as_packages=True,
             )
         }
         illegal = []
@@ -37,8 +41,8 @@ class PublicApiContract(Contract):
                 for importer in sorted(graph.find_modules_that_directly_import(internal)):
                     if importer == name or importer.startswith(f"{name}.") or importer in exempt:
                         continue
-                    lines = [d["line_number"] for d in graph.get_import_details(importer=importer, imported=internal)]
-                    illegal.append((importer, internal, lines))
+                    details = graph.get_import_details(importer=importer, imported=internal)
+                    illegal.append((importer, internal, [detail["line_number"] for detail in details]))
         return ContractCheck(kept=not illegal, warnings=[], metadata={"illegal": illegal})
 
     def render_broken_contract(self, check: ContractCheck) -> None:

@@ -6,6 +6,8 @@ store's router answers), and the pages people read (the admin, the metrics repor
 HTML pages.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
@@ -21,7 +23,7 @@ def _for_people(request: HttpRequest) -> bool:
     return request.path.startswith(HTML_PREFIXES)
 
 
-def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     # Django turns RequestDataTooBig (a SuspiciousOperation) into a 400 when it escapes a view.
     if isinstance(exception, RequestDataTooBig):
         return too_big()
@@ -30,7 +32,7 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
     return error_response(400, "The request could not be understood.")
 
 
-def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _for_people(request):
         return defaults.permission_denied(request, exception)
     return error_response(403, "You don't have permission to access this.")
@@ -56,7 +58,7 @@ class DebugJsonNotFoundMiddleware:
     development settings so `curl` against ./run_development.sh sees the same JSON as production;
     the admin and static files keep Django's pages."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -30,7 +30,11 @@ def json_response(data: object, status: int = 200, body: str | None = None) -> H
 
 
 def error_item(status: int, detail: str, title: str | None = None, **extra: object) -> dict:
-    item = {"status": str(status), "title": title or HTTPStatus(status).phrase, "detail": detail}
+    item: dict[str, object] = {
+        "status": str(status),
+        "title": title or HTTPStatus(status).phrase,
+        "detail": detail,
+    }
     item.update(extra)
     return item
 

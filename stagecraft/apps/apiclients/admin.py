@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 
 from .clients import replace_token
@@ -32,19 +34,19 @@ class ApiClientAdmin(admin.ModelAdmin):
     def permission_list(self, obj: ApiClient) -> str:
         return ", ".join(obj.permissions)
 
-    def save_model(self, request, obj: ApiClient, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: forms.ModelForm, change: bool) -> None:
         token = None if change else obj.set_new_token()
         super().save_model(request, obj, form, change)
         if token:
             _show_token_once(request, obj, token)
 
     @admin.action(description="Issue a new token (the old one stops working)")
-    def issue_new_tokens(self, request, queryset) -> None:
+    def issue_new_tokens(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         for client in queryset:
             _show_token_once(request, client, replace_token(client))
 
 
-def _show_token_once(request, client: ApiClient, token: str) -> None:
+def _show_token_once(request: HttpRequest, client: ApiClient, token: str) -> None:
     messages.warning(
         request,
         format_html(

@@ -3,6 +3,7 @@ the bearer token and the permission, parses the body, and hangs the client on `r
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,9 @@ class ApiRequest(HttpRequest):
     """What `authorize` hangs on the request, for the views it wraps to declare."""
 
     api_client: ApiClient
-    json: dict
+    # The parsed body (body=True only). Its values are JSON of any shape until the view checks them
+    # against its schema.
+    json: dict[str, Any]
 
 
 # The configuration API's words for each body problem (the record store has its own, see
@@ -43,7 +46,7 @@ def _bad_body(message: str) -> HttpResponse:
     return error_response(400, message, [error_item(400, message, "Bad request body")])
 
 
-def _json_object(request: HttpRequest) -> dict | HttpResponse:
+def _json_object(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     """The body as a JSON object, or the error response that says why it isn't one."""
     try:
         data = read_json(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -64,7 +67,7 @@ def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             token = bearer_token(request)
             if token is None:
                 return _unauthorised("Authentication required: send 'Authorization: Bearer <token>'.")
@@ -79,13 +82,15 @@ def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:
                     403, f"Forbidden: the API client {client.name!r} lacks the {permission!r} permission."
                 )
             client.touch()
-            request.api_client = client
+            # The same object: from here on it carries what ApiRequest declares.
+            api_request = cast(ApiRequest, request)
+            api_request.api_client = client
             if body:
                 parsed = _json_object(request)
                 if isinstance(parsed, HttpResponse):
                     return parsed
-                request.json = parsed
-            return api_headers(view(request, *args, **kwargs))
+                api_request.json = parsed
+            return api_headers(view(api_request, *args, **kwargs))
 
         return wrapper
 
@@ -99,8 +104,8 @@ def by_method(**handlers: View) -> View:
     allowed = sorted(handlers)
 
     @csrf_exempt
-    def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        handler = handlers.get(request.method)
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        handler = handlers.get(request.method or "")
         if handler is None:
             return method_not_allowed(request, allowed)
         return handler(request, *args, **kwargs)

@@ -10,7 +10,7 @@ from .schema import shipped_data_type_schemas
 DEMO_GROUPS = ["carers-allowance", "lasting-power-of-attorney", "vehicle-licensing", "prison-visits"]
 
 # (group, type, overrides)
-DEMO_DATA_SETS = [
+DEMO_DATA_SETS: list[tuple[str, str, dict[str, object]]] = [
     ("carers-allowance", "transactions-by-channel", {"auto_ids": "_timestamp,channel", "published": True}),
     ("carers-allowance", "customer-satisfaction", {"max_age_expected": 1300000, "published": True}),
     ("carers-allowance", "realtime", {"realtime": True, "capped_size": 4194304, "max_age_expected": 360}),

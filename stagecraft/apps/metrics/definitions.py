@@ -27,7 +27,7 @@ def data_sets_with_freshness() -> QuerySet[DataSet]:
     return with_freshness(DataSet.objects.all())
 
 
-def _stock(slug: str, name: str, description: str, **where) -> Stock:
+def _stock(slug: str, name: str, description: str, **where: object) -> Stock:
     # One shared base queryset: all five stocks are counted together in one grouped query.
     return Stock(slug, name, data_sets_with_freshness, FACETS, where=where, description=description)
 
@@ -44,7 +44,9 @@ never_written = _stock("never-written", "Never written", "No record yet.", fresh
 FRESHNESS_STOCKS = {FRESH: fresh, STALE: stale, NEVER: never_written}
 
 
-def _flow(slug: str, name: str, sources: list, sinks: list, description: str) -> Flow:
+def _flow(
+    slug: str, name: str, sources: list[Stock | None], sinks: list[Stock | None], description: str
+) -> Flow:
     return Flow(slug, name, DataSetFlowEvent, sources, sinks, facets=FACETS, description=description)
 
 
@@ -63,7 +65,7 @@ FRESHNESS_FLOWS = [going_stale, recovering, first_written, emptied]
 
 
 def _published_states(previous: tuple, current: tuple) -> tuple[tuple, tuple]:
-    def stock(values):
+    def stock(values: tuple) -> tuple[Stock]:
         return (published if values[0] else unpublished,)
 
     return stock(previous), stock(current)

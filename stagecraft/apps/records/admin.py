@@ -1,6 +1,7 @@
 """The records part of each data set's admin page: counts, freshness, a preview, uploads, emptying.
 
-DataSetRecordsAdminMixin goes first in DataSetAdmin's bases. It adds, on the change page (template
+DataSetWithRecordsAdmin extends the datasets app's DataSetAdmin and replaces it in the admin site. It
+adds, on the change page (template
 admin/datasets/dataset/change_form.html): the number of records, the newest `_timestamp` and whether
 it is stale, the latest records, and links to two extra pages:
   <data set id>/records/upload/  a CSV or Excel upload through the same pipeline as the write API;
@@ -9,13 +10,17 @@ Deleting a data set lists how many records go with it, without loading them.
 """
 
 import logging
+from collections.abc import Sequence
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 
 from stagecraft.apps.datasets.admin import DataSetAdmin
@@ -42,10 +47,15 @@ class UploadForm(forms.Form):
     )
 
 
-class DataSetRecordsAdminMixin:
-    """Mix into a ModelAdmin for DataSet; see the module docstring."""
+# The datasets app registers the data set's configuration admin; this app adds its records to it.
+admin.site.unregister(DataSet)
 
-    def get_urls(self):
+
+@admin.register(DataSet)
+class DataSetWithRecordsAdmin(DataSetAdmin):
+    """The data set admin with its records; see the module docstring."""
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         extra = [
             path(
@@ -62,13 +72,17 @@ class DataSetRecordsAdminMixin:
         # Before the default routes, whose "<path:object_id>/" would swallow these.
         return extra + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
         data_set = self.get_object(request, object_id)
         if data_set is not None:
             extra_context = {**(extra_context or {}), **records_context(data_set)}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def get_deleted_objects(self, objs, request):
+    def get_deleted_objects(
+        self, objs: Sequence[DataSet] | QuerySet[DataSet], request: HttpRequest
+    ) -> tuple[list, dict[str, int], set[str], list[str]]:
         return get_deleted_objects_counting_records(objs, request, self.admin_site)
 
     # -- extra pages -------------------------------------------------------------------------
@@ -139,7 +153,9 @@ class DataSetRecordsAdminMixin:
         return TemplateResponse(request, "admin/records/empty_confirmation.html", context)
 
 
-def upload_records(data_set: DataSet, name: str, content: bytes, user) -> int:
+def upload_records(
+    data_set: DataSet, name: str, content: bytes, user: AbstractBaseUser | AnonymousUser
+) -> int:
     """Parse an uploaded file and store its records, all or nothing; returns how many were stored."""
     records = records_from_upload(name, content, data_set.upload_format)
     documents = prepare_records(data_set, records)
@@ -194,12 +210,3 @@ def preview_columns(documents: list[dict]) -> list[str]:
     trailing = ["_updated_at"] if "_updated_at" in rest else []
     rest = [key for key in rest if key != "_updated_at"]
     return [key for key in LEADING_COLUMNS if key in keys] + rest + trailing
-
-
-# The datasets app registers the data set's configuration admin; this app adds its records to it.
-admin.site.unregister(DataSet)
-
-
-@admin.register(DataSet)
-class DataSetWithRecordsAdmin(DataSetRecordsAdminMixin, DataSetAdmin):
-    pass

@@ -6,45 +6,60 @@ counted with one query instead; the deletion itself then removes them with one D
 (Record has no signal receivers and nothing points at it, so Django's fast delete applies).
 """
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, cast
+
+from django.contrib.admin import AdminSite
 from django.contrib.admin.utils import NestedObjects, quote
 from django.db import router
-from django.db.models import Count
+from django.db.models import Count, Field, Model, QuerySet
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from stagecraft.apps.datasets.services import DataSet
+
 from .models import Record
+
+if TYPE_CHECKING:
+    from django.utils.datastructures import _IndexableCollection  # a protocol of django-stubs only
+
+DataSets = Sequence[DataSet] | QuerySet[DataSet]
 
 
 class _NestedObjectsWithoutRecords(NestedObjects):
-    def related_objects(self, related_model, related_fields, objs):
+    def related_objects(
+        self, related_model: type[Model], related_fields: Iterable[Field], objs: "_IndexableCollection[Model]"
+    ) -> QuerySet[Model]:
         if related_model is Record:
             return Record.objects.none()
         return super().related_objects(related_model, related_fields, objs)
 
 
-def get_deleted_objects_counting_records(objs, request, admin_site):
+def get_deleted_objects_counting_records(
+    objs: DataSets, request: HttpRequest, admin_site: AdminSite
+) -> tuple[list, dict[str, int], set[str], list[str]]:
     """django.contrib.admin.utils.get_deleted_objects, with records counted rather than listed."""
-    try:
-        obj = objs[0]
-    except IndexError:
+    data_sets = list(objs)
+    if not data_sets:
         return [], {}, set(), []
-    using = router.db_for_write(obj._meta.model)
-    collector = _NestedObjectsWithoutRecords(using=using, origin=objs)
-    collector.collect(objs)
-    record_counts = _record_counts(objs)
-    perms_needed = set()
+    # No `origin`, unlike Django's: it only reaches delete signals, and this collector never deletes.
+    collector = _NestedObjectsWithoutRecords(using=router.db_for_write(DataSet))
+    collector.collect(data_sets)
+    record_counts = _record_counts(data_sets)
+    perms_needed: set[str] = set()
 
-    def format_callback(obj):
+    def format_callback(obj: Model) -> str:
         opts = obj._meta
         # The data sets being deleted say how many records go with them.
-        records = record_counts.get(obj.pk, 0) if isinstance(obj, type(objs[0])) else 0
+        records = record_counts.get(obj.pk, 0) if isinstance(obj, DataSet) else 0
         suffix = f" (and its {records:,} record{'s' if records != 1 else ''})" if records else ""
         no_edit_link = f"{capfirst(opts.verbose_name)}: {obj}{suffix}"
         if not admin_site.is_registered(obj.__class__):
             return no_edit_link
         if not admin_site.get_model_admin(obj.__class__).has_delete_permission(request, obj):
-            perms_needed.add(opts.verbose_name)
+            perms_needed.add(str(opts.verbose_name))
         try:
             url = reverse(
                 f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change", None, (quote(obj.pk),)
@@ -55,19 +70,19 @@ def get_deleted_objects_counting_records(objs, request, admin_site):
 
     to_delete = collector.nested(format_callback)
     protected = [format_callback(obj) for obj in collector.protected]
-    model_count = {
-        model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()
-    }
+    # django-stubs types model_objs' keys as str; Django keys it by model class.
+    model_objs = cast("dict[type[Model], set[Model]]", collector.model_objs)
+    model_count = {str(model._meta.verbose_name_plural): len(found) for model, found in model_objs.items()}
     total = sum(record_counts.values())
     if total:
-        model_count[Record._meta.verbose_name_plural] = total
+        model_count[str(Record._meta.verbose_name_plural)] = total
     return to_delete, model_count, perms_needed, protected
 
 
-def _record_counts(objs) -> dict:
+def _record_counts(data_sets: list[DataSet]) -> dict[int, int]:
     """{data set pk: number of records}, one query."""
     return dict(
-        Record.objects.filter(data_set_id__in=[obj.pk for obj in objs])
+        Record.objects.filter(data_set_id__in=[data_set.pk for data_set in data_sets])
         .values("data_set_id")
         .annotate(count=Count("id"))
         .values_list("data_set_id", "count")

@@ -16,7 +16,9 @@ Computed in SQL, so one query annotates any number of data sets and stocks can f
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     CharField,
@@ -33,12 +35,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
 
 from .models import Record
 from .pipeline import isoformat
+from .query.sql import Sql
 
 FRESH, STALE, NEVER = "fresh", "stale", "never"
 FRESHNESS_CHOICES = [(FRESH, "Fresh"), (STALE, "Stale"), (NEVER, "Never written")]
@@ -49,11 +53,13 @@ class _LaterOf(Func):
 
     output_field = DateTimeField()
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> Sql:
         # PostgreSQL's GREATEST ignores NULLs.
         return self.as_sql(compiler, connection, function="GREATEST", **extra_context)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> Sql:
         # SQLite's scalar MAX() is NULL when any argument is: coalesce each with the other.
         first, second = self.source_expressions
         return compiler.compile(Func(Coalesce(first, second), Coalesce(second, first), function="MAX"))
@@ -63,14 +69,12 @@ class _SecondsToDuration(Func):
     """An integer number of seconds as an SQL interval (PostgreSQL) or Django's microseconds (others)."""
 
     output_field = DurationField()
+    template = "(%(expressions)s * 1000000)"
 
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} * 1000000)", params
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} * INTERVAL '1 second')", params
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> Sql:
+        return self.as_sql(compiler, connection, template="(%(expressions)s * INTERVAL '1 second')")
 
 
 def _newest(timed: bool) -> Subquery:

@@ -2,7 +2,7 @@
 
 Public API:
 
-    prepare_records(data_set: DataSet, raw_records: list[dict]) -> list[dict]
+    prepare_records(data_set: DataSet, raw_records: Sequence[object]) -> list[dict]
         Runs, in the reference's order and over the whole batch: the data set's composed JSON Schema
         (Draft 4, formats checked), `_id` from `auto_ids`, timestamp parsing (`_timestamp`,
         `_start_at`, `_end_at`, normalised to UTC), the record rules (keys, internal fields, value
@@ -25,13 +25,14 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dateutil import parser as date_parser
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 
-from stagecraft.apps.datasets.services import is_record_key
+from stagecraft.apps.datasets.services import DataSet, is_record_key
 
 from .fastcheck import Check, compile_fast_check
 from .periods import PERIOD_NAMES, period_start
@@ -77,35 +78,12 @@ class RecordValidationError(Exception):
         return [error.message for error in self.errors]
 
 
-def prepare_records(data_set, raw_records: list[dict]) -> list[dict]:
+def prepare_records(data_set: DataSet, raw_records: Sequence[object]) -> list[dict]:
     """Validate a batch and turn it into storable documents; see the module docstring."""
-    errors: list[RecordError] = []
-    not_objects = [index for index, record in enumerate(raw_records) if not isinstance(record, dict)]
-    if not_objects:
-        raise RecordValidationError(
-            [RecordError(index, None, f"Record {index + 1} is not a JSON object") for index in not_objects]
-        )
-
-    validator, fast_check = _schema_checks(data_set)
-    for index, record in enumerate(raw_records):
-        # The fast pre-check only ever says "certainly valid"; jsonschema decides and words errors.
-        if fast_check is None or not fast_check(record):
-            errors.extend(
-                RecordError(index, schema_error_field(error), error.message)
-                for error in validator.iter_errors(record)
-            )
-
-    records = [dict(record) for record in raw_records]
-    auto_ids = data_set.auto_ids_list
-    if auto_ids:
-        missing = [key for key in auto_ids if any(key not in record for record in records)]
-        if missing:
-            message = f"The following required id fields are missing: {', '.join(missing)}"
-            errors.append(RecordError(None, ", ".join(missing), message))
-        else:
-            for record in records:
-                record["_id"] = auto_id(record, auto_ids)
-
+    objects = _json_objects(raw_records)
+    errors = _schema_errors(data_set, objects)
+    records = [dict(record) for record in objects]
+    errors += _set_auto_ids(records, data_set.auto_ids_list)
     for index, record in enumerate(records):
         parse_error = _parse_time_fields(record)
         if parse_error:
@@ -120,7 +98,47 @@ def prepare_records(data_set, raw_records: list[dict]) -> list[dict]:
     return [_finish(record) for record in records]
 
 
+def _json_objects(raw_records: Sequence[object]) -> list[dict]:
+    """The records, when every one is a JSON object; otherwise the batch is refused at once."""
+    objects = [record for record in raw_records if isinstance(record, dict)]
+    if len(objects) < len(raw_records):
+        raise RecordValidationError(
+            [
+                RecordError(index, None, f"Record {index + 1} is not a JSON object")
+                for index, record in enumerate(raw_records)
+                if not isinstance(record, dict)
+            ]
+        )
+    return objects
+
+
+def _schema_errors(data_set: DataSet, records: list[dict]) -> list[RecordError]:
+    validator, fast_check = _schema_checks(data_set)
+    errors: list[RecordError] = []
+    for index, record in enumerate(records):
+        # The fast pre-check only ever says "certainly valid"; jsonschema decides and words errors.
+        if fast_check is None or not fast_check(record):
+            errors.extend(
+                RecordError(index, schema_error_field(error), error.message)
+                for error in validator.iter_errors(record)
+            )
+    return errors
+
+
 # -- _id from auto_ids (§1.6) ------------------------------------------------------------------
+
+
+def _set_auto_ids(records: list[dict], auto_ids: list[str]) -> list[RecordError]:
+    """Set each record's `_id` from the `auto_ids` fields, or say which fields some record lacks."""
+    if not auto_ids:
+        return []
+    missing = [key for key in auto_ids if any(key not in record for record in records)]
+    if missing:
+        message = f"The following required id fields are missing: {', '.join(missing)}"
+        return [RecordError(None, ", ".join(missing), message)]
+    for record in records:
+        record["_id"] = auto_id(record, auto_ids)
+    return []
 
 
 def auto_id(record: dict, auto_ids: list[str]) -> str:
@@ -313,14 +331,15 @@ def schema_error_field(error: SchemaError) -> str | None:
     """The record field a JSON Schema error is about: its path, or the missing required property."""
     if error.path:
         return ".".join(str(part) for part in error.path)
-    if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [name for name in error.validator_value if name not in error.instance]
+    required = error.validator_value  # the schema's list of required properties, for "required"
+    if error.validator == "required" and isinstance(required, list) and isinstance(error.instance, dict):
+        missing = [name for name in required if name not in error.instance]
         # jsonschema reports each missing property separately, naming it as repr() in the message.
         return next((name for name in missing if repr(name) in error.message), None)
     return None
 
 
-def _schema_checks(data_set) -> tuple[Draft4Validator, Check | None]:
+def _schema_checks(data_set: DataSet) -> tuple[Draft4Validator, Check | None]:
     """The validator and fast pre-check, built once per data set, modification and schema text."""
     schema = data_set.schema
     # The data type's schema can change without touching the data set, so the schema text is

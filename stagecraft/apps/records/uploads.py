@@ -19,8 +19,12 @@ import datetime
 import io
 import mimetypes
 import re
+from typing import TYPE_CHECKING
 
 from .pipeline import isoformat
+
+if TYPE_CHECKING:
+    from xlrd.sheet import Cell  # xlrd has no type information: for the reader only
 
 MAX_UPLOAD_BYTES = 1_000_000
 ALLOWED_MIMETYPES = {
@@ -140,7 +144,7 @@ def _parse_xls(content: bytes) -> list[list]:
     return [[_xls_value(cell, book.datemode) for cell in sheet.row(index)] for index in range(sheet.nrows)]
 
 
-def _xls_value(cell, datemode: int) -> object:
+def _xls_value(cell: "Cell", datemode: int) -> object:
     import xlrd
 
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):

@@ -1,9 +1,17 @@
 """The number of data sets per group or type, for changelists of any size."""
 
+from typing import TypedDict
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import DataSet
+
+
+class DataSetCount(TypedDict):
+    """The annotation data_set_count() adds, for `WithAnnotations[Model, DataSetCount]`."""
+
+    data_set_count: int
 
 
 def data_set_count(field: str) -> Coalesce:

@@ -1,7 +1,10 @@
 import secrets
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Field
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from reversion.errors import RevertError
@@ -66,7 +69,7 @@ class DataSetForm(forms.ModelForm):
             "upload_filters": forms.TextInput(attrs={"size": 70}),
         }
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         # The frozen fields are read-only on the change page, so Django would silently ignore a
         # posted value (a stale or hand-made form); say so instead of pretending it was saved.
         cleaned_data = super().clean()
@@ -74,9 +77,11 @@ class DataSetForm(forms.ModelForm):
             for name in FROZEN_FIELDS:
                 if name in self.fields or name not in self.data:
                     continue
-                current = DataSet._meta.get_field(name).value_from_object(self.instance)
+                model_field = DataSet._meta.get_field(name)
+                assert isinstance(model_field, Field), "the frozen fields are the data set's own columns"
+                current = model_field.value_from_object(self.instance)
                 if str(self.data[name]).strip() != ("" if current is None else str(current)):
-                    label = DataSet._meta.get_field(name).verbose_name
+                    label = model_field.verbose_name
                     self.add_error(
                         None,
                         f"The {label} of data set {self.instance.name} can't be changed after it is "
@@ -84,7 +89,7 @@ class DataSetForm(forms.ModelForm):
                     )
         return cleaned_data
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         token_field = self.fields.get("bearer_token")
         if token_field is not None:
@@ -132,23 +137,25 @@ class DataSetAdmin(CompareVersionAdmin):
         ("Reading", {"fields": ("raw_queries_allowed",)}),
     )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: DataSet | None = None) -> tuple[str, ...]:
         return FROZEN_FIELDS if obj is not None else ("name",)
 
-    def lookup_allowed(self, lookup, value, request=None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         # The name boxes of NamedRelationFilter, which Django can't know from list_filter.
         if lookup in ("data_group__name", "data_type__name"):
             return True
         return super().lookup_allowed(lookup, value, request)
 
-    def recover_view(self, request, version_id, extra_context=None):
+    def recover_view(
+        self, request: HttpRequest, version_id: str, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
         problem = recover_problem(version_id)
         if problem:
             self.message_user(request, problem, messages.ERROR)
             return redirect("admin:datasets_dataset_recoverlist")
         return super().recover_view(request, version_id, extra_context)
 
-    def get_actions(self, request):
+    def get_actions(self, request: HttpRequest) -> dict[str, object]:
         # Data sets are deleted one at a time, from their own page, after a confirmation.
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)

@@ -1,9 +1,16 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..models import DataType
-from .counts import data_set_count
+from .counts import DataSetCount, data_set_count
 from .inlines import ReadOnlyDataSetInline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a development requirement: for mypy only
 
 
 @admin.register(DataType)
@@ -13,9 +20,9 @@ class DataTypeAdmin(CompareVersionAdmin):
     inlines = [ReadOnlyDataSetInline]
     show_full_result_count = False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DataType]:
         return super().get_queryset(request).annotate(data_set_count=data_set_count("data_type"))
 
     @admin.display(description="Number of data sets", ordering="data_set_count")
-    def data_set_count(self, obj: DataType) -> int:
+    def data_set_count(self, obj: "WithAnnotations[DataType, DataSetCount]") -> int:
         return obj.data_set_count

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from ..models import DataSet
 
@@ -14,8 +16,8 @@ class ReadOnlyDataSetInline(admin.TabularInline):
     show_change_link = True
     ordering = ("name",)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DataSet]:
         return super().get_queryset(request).select_related("data_group", "data_type")
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

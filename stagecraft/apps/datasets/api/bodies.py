@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
 
 from stagecraft.libs.json_errors import error_item, error_response
 
@@ -39,7 +40,7 @@ def _describe(value: object) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
-def _message(field: str, error) -> str:
+def _message(field: str, error: SchemaError) -> str:
     custom = error.schema.get("x-error-message") if isinstance(error.schema, dict) else None
     if custom:
         if error.validator in ("type", "oneOf", "anyOf", "enum"):
@@ -53,7 +54,7 @@ def _message(field: str, error) -> str:
         return f"{field} is too long: at most {error.validator_value} characters."
     if error.validator in ("minimum", "maximum"):
         return f"{field} must be a whole number from 0 to 2147483647."
-    if error.validator == "enum":
+    if error.validator == "enum" and isinstance(error.validator_value, list):
         return f"{field} must be one of {', '.join(json.dumps(v) for v in error.validator_value)}."
     return f"{field}: {error.message}."
 

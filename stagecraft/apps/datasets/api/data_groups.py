@@ -1,9 +1,9 @@
 """GET /data-groups (?name=) and POST /data-groups."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-from stagecraft.apps.apiclients.services import CREATE, SIGNIN, authorize, by_method
+from stagecraft.apps.apiclients.services import CREATE, SIGNIN, ApiRequest, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..models import DataGroup
@@ -13,7 +13,7 @@ from .saving import save_created
 
 
 @authorize(SIGNIN)
-def list_data_groups(request: HttpRequest) -> HttpResponse:
+def list_data_groups(request: ApiRequest) -> HttpResponse:
     refused = unknown_parameters(request, {"name"})
     if refused:
         return refused
@@ -24,7 +24,7 @@ def list_data_groups(request: HttpRequest) -> HttpResponse:
 
 
 @authorize(CREATE, body=True)
-def create_data_group(request: HttpRequest) -> HttpResponse:
+def create_data_group(request: ApiRequest) -> HttpResponse:
     body = request.json
     errors = check_body(body, "DataGroupCreate")
     if not errors and DataGroup.objects.filter(name=body["name"]).exists():

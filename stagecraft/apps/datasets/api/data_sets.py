@@ -1,11 +1,12 @@
 """GET /data-sets, GET /data-sets/<name>, GET /data-sets/<name>/users, POST /data-sets."""
 
 import json
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
-from stagecraft.apps.apiclients.services import ADMIN, CREATE, SIGNIN, authorize, by_method
+from stagecraft.apps.apiclients.services import ADMIN, CREATE, SIGNIN, ApiRequest, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..configuration import configure
@@ -26,7 +27,7 @@ LIST_FILTERS = {
 
 
 @authorize(SIGNIN)
-def list_data_sets(request: HttpRequest) -> HttpResponse:
+def list_data_sets(request: ApiRequest) -> HttpResponse:
     refused = unknown_parameters(request, set(LIST_FILTERS))
     if refused:
         return refused
@@ -44,7 +45,7 @@ def redirect_without_slash(request: HttpRequest) -> HttpResponse:
 
 
 @authorize(SIGNIN)
-def data_set_detail(request: HttpRequest, name: str) -> HttpResponse:
+def data_set_detail(request: ApiRequest, name: str) -> HttpResponse:
     client = request.api_client
     data_set = visible_data_sets(client).select_related("data_group", "data_type").filter(name=name).first()
     if data_set is None:
@@ -53,7 +54,7 @@ def data_set_detail(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @authorize(ADMIN)
-def data_set_users(request: HttpRequest, name: str) -> HttpResponse:
+def data_set_users(request: ApiRequest, name: str) -> HttpResponse:
     data_set = DataSet.objects.filter(name=name).first()
     if data_set is None:
         return data_set_not_found(name)
@@ -61,7 +62,10 @@ def data_set_users(request: HttpRequest, name: str) -> HttpResponse:
     return json_response([{"email": email} for email in emails])
 
 
-def _lookup(model: type[DataGroup] | type[DataType], body: dict, field: str, kind: str, errors: FieldErrors):
+_Named = TypeVar("_Named", DataGroup, DataType)
+
+
+def _lookup(model: type[_Named], body: dict, field: str, kind: str, errors: FieldErrors) -> _Named | None:
     if field in errors:
         return None
     found = model.objects.filter(name=body[field]).first()
@@ -93,7 +97,7 @@ def _name_problem(body: dict, name: str) -> list[str]:
 
 
 @authorize(CREATE, body=True)
-def create_data_set(request: HttpRequest) -> HttpResponse:
+def create_data_set(request: ApiRequest) -> HttpResponse:
     body = request.json
     errors = check_body(body, "DataSetCreate")
     data_set = _build(body, errors)

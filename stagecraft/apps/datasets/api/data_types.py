@@ -1,9 +1,9 @@
 """GET /data-types (?name=) and POST /data-types."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-from stagecraft.apps.apiclients.services import CREATE, SIGNIN, authorize, by_method
+from stagecraft.apps.apiclients.services import CREATE, SIGNIN, ApiRequest, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..models import DataType
@@ -17,7 +17,7 @@ def _to_dict(data_type: DataType) -> dict:
 
 
 @authorize(SIGNIN)
-def list_data_types(request: HttpRequest) -> HttpResponse:
+def list_data_types(request: ApiRequest) -> HttpResponse:
     refused = unknown_parameters(request, {"name"})
     if refused:
         return refused
@@ -28,7 +28,7 @@ def list_data_types(request: HttpRequest) -> HttpResponse:
 
 
 @authorize(CREATE, body=True)
-def create_data_type(request: HttpRequest) -> HttpResponse:
+def create_data_type(request: ApiRequest) -> HttpResponse:
     body = request.json
     errors = check_body(body, "DataTypeCreate")
     if "name" not in errors and DataType.objects.filter(name=body["name"]).exists():

@@ -2,14 +2,15 @@
 
 import reversion
 from django.db import IntegrityError
-from django.db.models import Model
 from django.http import HttpResponse
 
 from stagecraft.apps.apiclients.services import ApiClient
 from stagecraft.libs.json_errors import error_response
 
+from ..models import DataGroup, DataSet, DataType
 
-def save_created(obj: Model, client: ApiClient, kind: str) -> HttpResponse | None:
+
+def save_created(obj: DataGroup | DataType | DataSet, client: ApiClient, kind: str) -> HttpResponse | None:
     """Save `obj` in its own revision; None when saved, a 409 when a twin was created meanwhile."""
     try:
         with reversion.create_revision():

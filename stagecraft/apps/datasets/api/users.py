@@ -3,9 +3,9 @@
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-from stagecraft.apps.apiclients.services import ADMIN, USER, authorize, by_method
+from stagecraft.apps.apiclients.services import ADMIN, USER, ApiRequest, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
 
 from ..models import BackdropUser, DataSet
@@ -17,7 +17,7 @@ def _user_not_found(email: str) -> HttpResponse:
 
 
 @authorize(USER)
-def get_user(request: HttpRequest, email: str) -> HttpResponse:
+def get_user(request: ApiRequest, email: str) -> HttpResponse:
     user = BackdropUser.objects.filter(email__iexact=email).first()
     if user is None:
         return _user_not_found(email)
@@ -25,7 +25,7 @@ def get_user(request: HttpRequest, email: str) -> HttpResponse:
 
 
 @authorize(ADMIN, body=True)
-def put_user(request: HttpRequest, email: str) -> HttpResponse:
+def put_user(request: ApiRequest, email: str) -> HttpResponse:
     body = request.json
     errors = check_body(body, "UserAssignments")
     try:
@@ -45,10 +45,9 @@ def put_user(request: HttpRequest, email: str) -> HttpResponse:
         return invalid(f"The user {email} could not be saved", errors)
     client = request.api_client
     with reversion.create_revision():
-        user = BackdropUser.objects.filter(email__iexact=email).first()
-        created = user is None
-        if created:
-            user = BackdropUser.objects.create(email=email)
+        existing = BackdropUser.objects.filter(email__iexact=email).first()
+        created = existing is None
+        user = BackdropUser.objects.create(email=email) if existing is None else existing
         user.data_sets.set(data_sets)
         # The many-to-many change alone sends no save signal: save so the revision has the new set.
         user.save()

@@ -7,8 +7,10 @@ the same schema: export, then import into an empty database, gives the same conf
 """
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import reversion
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -50,7 +52,11 @@ class _RollBack(Exception):
 
 
 def import_data_sets(
-    entries: object, update: bool = False, dry_run: bool = False, user=None, source: str = "a dump"
+    entries: object,
+    update: bool = False,
+    dry_run: bool = False,
+    user: AbstractBaseUser | None = None,
+    source: str = "a dump",
 ) -> ImportResult:
     """Create the data sets of a dump (and their missing groups and types) in one revision.
 
@@ -148,7 +154,10 @@ def _type_schema(entry: dict, type_name: str) -> dict | None:
     return schema.get("definitions", {}).get(type_name, {})
 
 
-def _get_or_create(model, name: str, defaults: dict, created: list[str]):
+_Named = TypeVar("_Named", DataGroup, DataType)
+
+
+def _get_or_create(model: type[_Named], name: str, defaults: dict[str, object], created: list[str]) -> _Named:
     obj = model.objects.filter(name=name).first()
     if obj is not None:
         return obj

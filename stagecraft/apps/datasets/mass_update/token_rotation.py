@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 
 import reversion
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from stagecraft.libs.validation import summarise
 
@@ -18,20 +20,11 @@ from .selection import describe_selection, select_data_sets
 # created/modified are maintained by Django.
 UPDATABLE_FIELDS = tuple(field for field in CONFIGURABLE_FIELDS if field not in FROZEN_FIELDS)
 
-# Never written to revision comments or summaries: the comment is readable by every admin.
-SECRET_FIELDS = ("bearer_token",)
-
 
 @dataclass
 class DataSetChange:
     name: str
     changes: dict[str, tuple[object, object]] = field(default_factory=dict)
-
-    def describe(self) -> str:
-        parts = []
-        for name, (old, new) in self.changes.items():
-            parts.append(name if name in SECRET_FIELDS else f"{name}: {old!r} -> {new!r}")
-        return f"{self.name} ({', '.join(parts)})"
 
 
 class DataSetMassUpdate:
@@ -41,10 +34,12 @@ class DataSetMassUpdate:
         self.data_group = data_group
         self.data_type = data_type
 
-    def data_sets(self):
+    def data_sets(self) -> QuerySet[DataSet]:
         return select_data_sets(self.data_group, self.data_type)
 
-    def update(self, reason: str, user=None, dry_run: bool = False, **fields) -> list[DataSetChange]:
+    def update(
+        self, reason: str, user: AbstractBaseUser | None = None, dry_run: bool = False, **fields: object
+    ) -> list[DataSetChange]:
         """Set `fields` on every selected data set; returns the data sets that changed and how.
 
         Each data set is validated and saved on its own (so signals run and each gets a version),

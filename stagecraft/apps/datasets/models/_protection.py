@@ -1,11 +1,17 @@
 """Refusing to delete a group or type that still has data sets, with a message naming them."""
 
-from django.db.models import Model, ProtectedError
+from typing import TYPE_CHECKING
+
+from django.db.models import ProtectedError
+
+if TYPE_CHECKING:
+    from .data_group import DataGroup
+    from .data_type import DataType
 
 _NAMES_SHOWN = 20
 
 
-def refuse_delete_while_in_use(owner: Model, kind: str) -> None:
+def refuse_delete_while_in_use(owner: "DataGroup | DataType", kind: str) -> None:
     data_sets = owner.data_sets.order_by("name")
     names = list(data_sets.values_list("name", flat=True)[: _NAMES_SHOWN + 1])
     if not names:

@@ -21,6 +21,6 @@ class DataGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def delete(self, *args, **kwargs):
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         refuse_delete_while_in_use(self, "data group")
-        return super().delete(*args, **kwargs)
+        return super().delete(using, keep_parents)

@@ -1,3 +1,6 @@
+from collections.abc import Collection
+from typing import Any, Self
+
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -137,7 +140,7 @@ class DataSet(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         changed = self.frozen_field_changes()
         if changed:
             raise ValidationError(
@@ -149,7 +152,7 @@ class DataSet(models.Model):
         self._loaded_values = {field: getattr(self, field) for field in _FROZEN_ATTNAMES}
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         instance = super().from_db(db, field_names, values)
         instance._loaded_values = {
             field: getattr(instance, field) for field in _FROZEN_ATTNAMES if field in field_names

@@ -38,6 +38,6 @@ class DataType(models.Model):
         except ValidationError as error:
             raise ValidationError({"schema": error.messages}) from None
 
-    def delete(self, *args, **kwargs):
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         refuse_delete_while_in_use(self, "data type")
-        return super().delete(*args, **kwargs)
+        return super().delete(using, keep_parents)

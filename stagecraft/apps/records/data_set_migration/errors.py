@@ -1,6 +1,11 @@
 """Errors of the record migration; like every mass update error, each names the object."""
 
+from typing import TYPE_CHECKING
+
 from stagecraft.apps.datasets.services import MassUpdateError
+
+if TYPE_CHECKING:
+    from .report import MigrationReport
 
 
 class MappingError(MassUpdateError):
@@ -13,6 +18,6 @@ class MigrationFailed(MassUpdateError):
     `reports` holds, for each mapping, the counts and the first errors, so callers can print them.
     """
 
-    def __init__(self, reports: list) -> None:
+    def __init__(self, reports: "list[MigrationReport]") -> None:
         self.reports = reports
         super().__init__("\n".join(report.summary() for report in reports if report.records_failed))

@@ -33,9 +33,9 @@ class Mapping:
     old_type: str
     new_group: str
     new_type: str
-    overrides: dict = field(default_factory=dict)
-    key_mapping: dict = field(default_factory=dict)
-    value_mapping: dict = field(default_factory=dict)
+    overrides: dict[str, object] = field(default_factory=dict)
+    key_mapping: dict[str, str] = field(default_factory=dict)
+    value_mapping: dict[str, object] = field(default_factory=dict)
 
     @property
     def old_label(self) -> str:
@@ -48,30 +48,61 @@ class Mapping:
 
 def parse_mapping(raw: object, where: str = "the mapping") -> Mapping:
     """Check one mapping's shape and return it; errors say where and what to write instead."""
-    _expect_object(raw, where)
-    unknown = sorted(set(raw) - _TOP_LEVEL_KEYS)
+    checked = _object(raw, where)
+    unknown = sorted(set(checked) - _TOP_LEVEL_KEYS)
     if unknown:
         raise MappingError(
             f"{where}: unknown keys {', '.join(unknown)} (expected {sorted(_TOP_LEVEL_KEYS)})."
         )
-    old = raw.get("old_data_set")
-    _expect_object(old, f"{where}: old_data_set")
+    old_group, old_type = _old_data_set(checked.get("old_data_set"), where)
+    names, overrides = _new_data_set(checked.get("new_data_set", {}), where)
+    key_mapping, value_mapping = _data_mapping(checked.get("data_mapping", {}), where)
+    mapping = Mapping(
+        old_group=old_group,
+        old_type=old_type,
+        new_group=names.get("data_group", old_group),
+        new_type=names.get("data_type", old_type),
+        overrides=overrides,
+        key_mapping=key_mapping,
+        value_mapping=value_mapping,
+    )
+    if (mapping.old_group, mapping.old_type) == (mapping.new_group, mapping.new_type):
+        raise MappingError(
+            f"{where}: the new data set is the old one ({mapping.old_label}); "
+            "give new_data_set another data_group or data_type."
+        )
+    return mapping
+
+
+def _old_data_set(raw: object, where: str) -> tuple[str, str]:
+    """The old data set's group and type names: old_data_set names them and nothing else."""
+    old = _object(raw, f"{where}: old_data_set")
+    names = []
     for key in ("data_group", "data_type"):
-        if not isinstance(old.get(key), str) or not old[key]:
+        name = old.get(key)
+        if not isinstance(name, str) or not name:
             raise MappingError(f"{where}: old_data_set needs a {key} (a name).")
+        names.append(name)
     extra = sorted(set(old) - {"data_group", "data_type"})
     if extra:
         raise MappingError(
             f"{where}: old_data_set only names the data set to copy (data_group, data_type); "
             f"put {', '.join(extra)} in new_data_set."
         )
-    new = raw.get("new_data_set", {})
-    _expect_object(new, f"{where}: new_data_set")
-    overrides = {}
+    group, data_type = names
+    return group, data_type
+
+
+def _new_data_set(raw: object, where: str) -> tuple[dict[str, str], dict[str, object]]:
+    """new_data_set's data_group and data_type (those it gives), and the configuration it overrides."""
+    new = _object(raw, f"{where}: new_data_set")
+    names: dict[str, str] = {}
+    overrides: dict[str, object] = {}
     for key, value in new.items():
         if key in ("data_group", "data_type"):
             if not isinstance(value, str) or not value:
                 raise MappingError(f"{where}: new_data_set.{key} must be a name.")
+            names[key] = value
         elif key == "name":
             raise MappingError(f"{where}: new_data_set can't set a name: it is made from the group and type.")
         elif key == "schema":
@@ -83,20 +114,7 @@ def parse_mapping(raw: object, where: str = "the mapping") -> Mapping:
                 f"{where}: new_data_set.{key} is not a data set setting "
                 f"(allowed: data_group, data_type, {', '.join(OVERRIDABLE_FIELDS)})."
             )
-    mapping = Mapping(
-        old_group=old["data_group"],
-        old_type=old["data_type"],
-        new_group=new.get("data_group", old["data_group"]),
-        new_type=new.get("data_type", old["data_type"]),
-        overrides=overrides,
-        **_data_mapping(raw.get("data_mapping", {}), where),
-    )
-    if (mapping.old_group, mapping.old_type) == (mapping.new_group, mapping.new_type):
-        raise MappingError(
-            f"{where}: the new data set is the old one ({mapping.old_label}); "
-            "give new_data_set another data_group or data_type."
-        )
-    return mapping
+    return names, overrides
 
 
 def parse_mappings(raw: object) -> list[Mapping]:
@@ -129,31 +147,33 @@ def load_mappings(path: str | Path) -> list[Mapping]:
     return parse_mappings(raw)
 
 
-def _data_mapping(raw: object, where: str) -> dict:
-    _expect_object(raw, f"{where}: data_mapping")
-    unknown = sorted(set(raw) - _DATA_MAPPING_KEYS)
+def _data_mapping(raw: object, where: str) -> tuple[dict[str, str], dict[str, object]]:
+    """data_mapping's key_mapping (old key to new key) and value_mapping (old value to new value)."""
+    data_mapping = _object(raw, f"{where}: data_mapping")
+    unknown = sorted(set(data_mapping) - _DATA_MAPPING_KEYS)
     if unknown:
         raise MappingError(
             f"{where}: data_mapping has unknown keys {', '.join(unknown)} "
             "(expected key_mapping, value_mapping)."
         )
-    key_mapping = raw.get("key_mapping", {})
-    _expect_object(key_mapping, f"{where}: data_mapping.key_mapping")
-    bad = [f"{k!r}: {v!r}" for k, v in key_mapping.items() if not isinstance(v, str) or not v]
+    key_mapping = _object(data_mapping.get("key_mapping", {}), f"{where}: data_mapping.key_mapping")
+    renames = {k: v for k, v in key_mapping.items() if isinstance(v, str) and v}
+    bad = [f"{k!r}: {v!r}" for k, v in key_mapping.items() if k not in renames]
     if bad:
         raise MappingError(f"{where}: key_mapping must map keys to new key names, not {', '.join(bad)}.")
-    internal = sorted(k for k in list(key_mapping) + list(key_mapping.values()) if k.startswith("_"))
+    internal = sorted(k for k in list(renames) + list(renames.values()) if k.startswith("_"))
     if internal:
         raise MappingError(f"{where}: key_mapping can't rename internal fields: {', '.join(internal)}.")
-    targets = list(key_mapping.values())
+    targets = list(renames.values())
     duplicated = sorted({t for t in targets if targets.count(t) > 1})
     if duplicated:
         raise MappingError(f"{where}: key_mapping sends several keys to {', '.join(duplicated)}.")
-    value_mapping = raw.get("value_mapping", {})
-    _expect_object(value_mapping, f"{where}: data_mapping.value_mapping")
-    return {"key_mapping": dict(key_mapping), "value_mapping": dict(value_mapping)}
+    value_mapping = _object(data_mapping.get("value_mapping", {}), f"{where}: data_mapping.value_mapping")
+    return renames, dict(value_mapping)
 
 
-def _expect_object(value: object, where: str) -> None:
+def _object(value: object, where: str) -> dict[str, object]:
+    """`value` when it is a JSON object (whose keys are text); a MappingError saying where otherwise."""
     if not isinstance(value, dict):
         raise MappingError(f"{where} must be a JSON object, not {type(value).__name__}.")
+    return value

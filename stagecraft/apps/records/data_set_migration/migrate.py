@@ -13,6 +13,7 @@ no new data set, no records, no revision.
 from collections.abc import Callable
 
 import reversion
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -30,7 +31,8 @@ from .transform import transform_record
 DEFAULT_BATCH_SIZE = 2000
 SAMPLE_SIZE = 5
 
-Progress = Callable[[int], None]
+# Called with the number of records each batch read (a progress bar's update); what it returns is ignored.
+Progress = Callable[[int], object]
 
 
 class _RollBack(Exception):
@@ -48,7 +50,7 @@ def migrate_data_sets(
     dry_run: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
-    user=None,
+    user: AbstractBaseUser | None = None,
 ) -> list[MigrationReport]:
     """Run the mappings; returns one report each. Raises MappingError or MigrationFailed.
 
@@ -72,8 +74,18 @@ def migrate_data_sets(
     return reports
 
 
-def migrate_data_set(mapping: Mapping, **options) -> MigrationReport:
-    return migrate_data_sets([mapping], **options)[0]
+def migrate_data_set(
+    mapping: Mapping,
+    *,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    user: AbstractBaseUser | None = None,
+) -> MigrationReport:
+    """One mapping's migrate_data_sets()."""
+    return migrate_data_sets([mapping], dry_run=dry_run, batch_size=batch_size, progress=progress, user=user)[
+        0
+    ]
 
 
 def _migrate(mapping: Mapping, dry_run: bool, batch_size: int, progress: Progress | None) -> MigrationReport:
@@ -141,12 +153,14 @@ def _new_data_set(old: DataSet, mapping: Mapping) -> tuple[DataSet, bool]:
         )
     config = {name: getattr(old, name) for name in CONFIGURABLE_FIELDS}
     config.update(mapping.overrides)
-    new = DataSet.objects.select_for_update().filter(data_group=group, data_type=data_type).first()
-    created = new is None
-    if created:
+    existing = DataSet.objects.select_for_update().filter(data_group=group, data_type=data_type).first()
+    created = existing is None
+    if existing is None:
         new = DataSet(data_group=group, data_type=data_type)
-    elif "capped_size" not in mapping.overrides:
-        config.pop("capped_size")  # frozen: an existing data set keeps its own
+    else:
+        new = existing
+        if "capped_size" not in mapping.overrides:
+            config.pop("capped_size")  # frozen: an existing data set keeps its own
     try:
         configure(new, config)
     except ValidationError as error:

@@ -7,7 +7,9 @@ from ..pipeline import PERIOD_FIELDS
 DERIVED_FIELDS = frozenset({*PERIOD_FIELDS, "_updated_at"})
 
 
-def transform_record(document: dict, key_mapping: dict, value_mapping: dict) -> dict:
+def transform_record(
+    document: dict[str, object], key_mapping: dict[str, str], value_mapping: dict[str, object]
+) -> dict[str, object]:
     """The old document with keys renamed, values replaced, derived fields dropped, `count` an integer.
 
     - `key_mapping` renames keys (`{"key": "channel"}`: the old `key` field becomes `channel`).
@@ -33,7 +35,7 @@ def transform_record(document: dict, key_mapping: dict, value_mapping: dict) -> 
 
 
 def _whole_number(value: object) -> object:
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, bool | int):
         return value
     number = value
     if isinstance(value, str):

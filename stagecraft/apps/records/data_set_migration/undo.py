@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import reversion
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from stagecraft.apps.datasets.services import DataSet
@@ -19,7 +20,9 @@ class UndoneDataSet:
     records: int
 
 
-def undo_migrations(mappings: list[Mapping], *, dry_run: bool = False, user=None) -> list[UndoneDataSet]:
+def undo_migrations(
+    mappings: list[Mapping], *, dry_run: bool = False, user: AbstractBaseUser | None = None
+) -> list[UndoneDataSet]:
     """Delete each mapping's new data set and its records. The old data sets are not touched.
 
     Each data set's last state is saved in the revision before it is deleted, so the admin's

@@ -26,8 +26,9 @@ def run_query(data_set: DataSet, query: Query, now: datetime) -> list[dict]:
     rows, shift = _grouped(data_set, resolved, counts_back)
     if shift:
         # Relative ranges move once so that they start (or end) with data (§2.5.6).
-        delta = resolved.period.delta * shift
-        resolved = resolved.with_range(resolved.start_at + delta, resolved.end_at + delta)
+        period, start_at, end_at = shaping.period_window(resolved)
+        delta = period.delta * shift
+        resolved = resolved.with_range(start_at + delta, end_at + delta)
         rows, _ = _grouped(data_set, resolved, counts_back)
     return rows
 

@@ -33,9 +33,10 @@ class Stat:
     values: list = field(default_factory=list)  # distinct values, for `set`
 
     def merge(self, other: "Stat") -> "Stat":
-        total = self.total if other.total is None else (other.total + (self.total or 0))
+        # One query's sums are all Decimal (PostgreSQL's numeric) or all int and float (SQLite).
+        totals = [total for total in (self.total, other.total) if total is not None]
         return Stat(
-            total,
+            sum(totals) if totals else None,
             self.present + other.present,
             self.not_numbers + other.not_numbers,
             _distinct(self.values + other.values),

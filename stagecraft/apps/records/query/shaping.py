@@ -5,10 +5,12 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from itertools import product
+from typing import NoReturn
 
 from .engine import AggregateRow, Stat
 from .errors import QueryError
 from .params import Collect, Query
+from .periods import Period
 
 INVALID_COLLECT = "invalid collect function"
 
@@ -31,7 +33,8 @@ def _number(value: int | float | Decimal | None) -> int | float:
         return 0
     if isinstance(value, Decimal):
         # PostgreSQL sums as numeric: give back an int when every value was one, like Python's sum.
-        return int(value) if value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent  # a letter for NaN and infinities
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
     return value
 
 
@@ -53,7 +56,7 @@ def reduce(item: Collect, stat: Stat) -> object:
     return sorted(stat.values, key=sort_key)
 
 
-def _raise(message: str):
+def _raise(message: str) -> NoReturn:
     raise QueryError(message)
 
 
@@ -66,8 +69,17 @@ def collected(query: Query, stats: list[Stat]) -> dict:
     return result
 
 
+def period_window(query: Query) -> tuple[Period, datetime, datetime]:
+    """A period query's period and range; run_query resolves a relative range before shaping."""
+    period, start_at, end_at = query.period, query.start_at, query.end_at
+    if period is None or start_at is None or end_at is None:
+        raise ValueError(f"Not a period query with a resolved range: {query}")
+    return period, start_at, end_at
+
+
 def _bucket(query: Query, start: datetime, count: int, stats: list[Stat] | None) -> dict:
-    row = {"_start_at": start, "_end_at": start + query.period.delta, "_count": count}
+    period, _, _ = period_window(query)
+    row: dict[str, object] = {"_start_at": start, "_end_at": start + period.delta, "_count": count}
     if stats is None:
         row.update({key: None for item in query.collect for key in item.empty_keys})
     else:
@@ -77,8 +89,9 @@ def _bucket(query: Query, start: datetime, count: int, stats: list[Stat] | None)
 
 def filled_buckets(query: Query, found: dict[datetime, AggregateRow]) -> list[dict]:
     """Buckets over [period.start(start_at), period.end(end_at)), empty ones filled (§2.5.4)."""
+    period, start_at, end_at = period_window(query)
     rows = []
-    for start in query.period.buckets(query.start_at, query.end_at):
+    for start in period.buckets(start_at, end_at):
         row = found.get(start)
         rows.append(_bucket(query, start, row.count, row.stats) if row else _bucket(query, start, 0, None))
     return rows
@@ -92,25 +105,26 @@ def first_nonempty(buckets: list[dict], counts_back: bool) -> int:
 
 
 def period_rows(query: Query, rows: list[AggregateRow]) -> list[dict]:
-    return filled_buckets(query, {row.bucket: row for row in rows})
+    # Every row of a period query has a bucket (untimed records are left out in the database).
+    return filled_buckets(query, {row.bucket: row for row in rows if row.bucket is not None})
 
 
 class Group:
     """One group of a grouped query: its values, its buckets when there is a period, its totals."""
 
-    def __init__(self, values: tuple):
-        self.values = values
-        self.count = 0
-        self.stats: list[Stat] | None = None
+    def __init__(self, first: AggregateRow):
+        self.values = first.group
+        self.count = first.count
+        self.stats = first.stats
         self.buckets: dict[datetime, AggregateRow] = {}
+        self._keep_bucket(first)
 
     def add(self, row: AggregateRow) -> None:
         self.count += row.count
-        self.stats = (
-            row.stats
-            if self.stats is None
-            else [a.merge(b) for a, b in zip(self.stats, row.stats, strict=False)]
-        )
+        self.stats = [a.merge(b) for a, b in zip(self.stats, row.stats, strict=False)]
+        self._keep_bucket(row)
+
+    def _keep_bucket(self, row: AggregateRow) -> None:
         if row.bucket is not None:
             self.buckets[row.bucket] = row
 
@@ -128,15 +142,17 @@ def groups(query: Query, rows: list[AggregateRow]) -> list[Group]:
     by_key: dict[str, Group] = {}
     for row in rows:
         key = json.dumps(row.group, sort_keys=True)
-        by_key.setdefault(key, Group(row.group)).add(row)
+        if key in by_key:
+            by_key[key].add(row)
+        else:
+            by_key[key] = Group(row)
     found = sorted(by_key.values(), key=lambda group: sort_key(group.values))
     if query.sort_by:
-        found = _sorted_by(query, found)
+        found = _sorted_by(query, found, *query.sort_by)
     return found[: query.limit] if query.limit else found
 
 
-def _sorted_by(query: Query, found: list[Group]) -> list[Group]:
-    name, descending = query.sort_by
+def _sorted_by(query: Query, found: list[Group], name: str, descending: bool) -> list[Group]:
     rows = [(group.row(query), group) for group in found]
     missing = next((row for row, _ in rows if name not in row), None)
     if missing is not None:
@@ -172,11 +188,12 @@ def flat_period_rows(query: Query, found: list[Group]) -> list[dict]:
             if not any(_same(value, other) for other in seen[index]):
                 seen[index].append(value)
     by_values = {json.dumps(group.values, sort_keys=True): group for group in found}
+    period, start_at, end_at = period_window(query)
     rows = []
-    for start in query.period.buckets(query.start_at, query.end_at):
+    for start in period.buckets(start_at, end_at):
         for values in product(*seen):
-            group = by_values.get(json.dumps(values, sort_keys=True))
-            bucket = group.buckets.get(start) if group else None
+            matching = by_values.get(json.dumps(values, sort_keys=True))
+            bucket = matching.buckets.get(start) if matching else None
             row = dict(zip(query.group_by, values, strict=True))
             if bucket:
                 row.update(_bucket(query, start, bucket.count, bucket.stats))

@@ -5,7 +5,14 @@ and are always passed as query parameters. Values come back as their JSON type: 
 the JSON text (`->`), which Django's JSONField decodes, so ints stay ints and booleans booleans.
 """
 
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Field, Func, JSONField
+from django.db.models.sql.compiler import SQLCompiler
+
+# An SQL fragment and its parameters, as Django's compilers pass them around.
+Sql = tuple[str, list[str | int] | tuple[str | int, ...]]
 
 
 def _path(field: str) -> str:
@@ -22,12 +29,11 @@ class _Passthrough(Field):
 class _DataFunc(Func):
     """A function of the `data` column and one field name."""
 
-    def __init__(self, key: str, *extra, **kwargs):
+    def __init__(self, key: str) -> None:
         self.key = key
-        self.extra_params = extra
-        super().__init__(F("data"), **kwargs)
+        super().__init__(F("data"))
 
-    def _compile(self, compiler, connection, template: str, params: list):
+    def _compile(self, compiler: SQLCompiler, template: str, params: list[str | int]) -> Sql:
         data_sql, data_params = compiler.compile(self.source_expressions[0])
         return template.format(data=data_sql), [*data_params, *params]
 
@@ -42,10 +48,10 @@ class JsonValue(_DataFunc):
 
     output_field = JSONField()
 
-    def as_postgresql(self, compiler, connection, **extra):
-        return self._compile(compiler, connection, "(({data} -> %s)::text)", [self.key])
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
+        return self._compile(compiler, "(({data} -> %s)::text)", [self.key])
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         # The same text as SQLite's `->` operator, built with functions older SQLite versions have
         # (`->` needs 3.38; Django supports 3.31).
         template = (
@@ -53,7 +59,7 @@ class JsonValue(_DataFunc):
             "WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' "
             "ELSE CAST(json_extract({data}, %s) AS TEXT) END)"
         )
-        return self._compile(compiler, connection, template, [_path(self.key)] * 3)
+        return self._compile(compiler, template, [_path(self.key)] * 3)
 
 
 class JsonNumber(_DataFunc):
@@ -61,19 +67,19 @@ class JsonNumber(_DataFunc):
 
     output_field = _Passthrough()
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         template = (
             "(CASE jsonb_typeof({data} -> %s) WHEN 'number' THEN ({data} ->> %s)::numeric "
             "WHEN 'boolean' THEN ({data} ->> %s)::boolean::int END)"
         )
-        return self._compile(compiler, connection, template, [self.key] * 3)
+        return self._compile(compiler, template, [self.key] * 3)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         template = (
             "(CASE json_type({data}, %s) WHEN 'integer' THEN json_extract({data}, %s) "
             "WHEN 'real' THEN json_extract({data}, %s) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
         )
-        return self._compile(compiler, connection, template, [_path(self.key)] * 3)
+        return self._compile(compiler, template, [_path(self.key)] * 3)
 
 
 class JsonCastNumber(_DataFunc):
@@ -85,8 +91,8 @@ class JsonCastNumber(_DataFunc):
 
     output_field = _Passthrough()
 
-    def as_postgresql(self, compiler, connection, **extra):
-        return self._compile(compiler, connection, "({data} -> %s)::numeric", [self.key])
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
+        return self._compile(compiler, "({data} -> %s)::numeric", [self.key])
 
 
 class JsonNotNumber(_DataFunc):
@@ -94,13 +100,13 @@ class JsonNotNumber(_DataFunc):
 
     output_field = _Passthrough()
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         template = "(CASE WHEN jsonb_typeof({data} -> %s) NOT IN ('number', 'boolean') THEN 1 END)"
-        return self._compile(compiler, connection, template, [self.key])
+        return self._compile(compiler, template, [self.key])
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         template = "(CASE WHEN json_type({data}, %s) NOT IN ('integer', 'real', 'true', 'false') THEN 1 END)"
-        return self._compile(compiler, connection, template, [_path(self.key)])
+        return self._compile(compiler, template, [_path(self.key)])
 
 
 class JsonStartsWith(_DataFunc):
@@ -108,18 +114,18 @@ class JsonStartsWith(_DataFunc):
 
     output_field = BooleanField()
 
-    def __init__(self, key: str, prefix: str):
+    def __init__(self, key: str, prefix: str) -> None:
         super().__init__(key)
         self.prefix = prefix
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         # LIKE wildcards in the prefix must match themselves: escape them.
         escaped = self.prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         template = "(jsonb_typeof({data} -> %s) = 'string' AND ({data} ->> %s) LIKE %s ESCAPE '\\')"
-        return self._compile(compiler, connection, template, [self.key, self.key, escaped])
+        return self._compile(compiler, template, [self.key, self.key, escaped])
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         # SQLite's LIKE ignores case: compare the leading characters instead.
         template = "(json_type({data}, %s) = 'text' AND substr(json_extract({data}, %s), 1, %s) = %s)"
         path = _path(self.key)
-        return self._compile(compiler, connection, template, [path, path, len(self.prefix), self.prefix])
+        return self._compile(compiler, template, [path, path, len(self.prefix), self.prefix])

@@ -2,12 +2,13 @@
 
 from django.http import HttpRequest, HttpResponse
 
+from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.bearer import bearer_token, secrets_match
 
 from .answers import data_store_error
 
 
-def refuse_unless_authorised(request: HttpRequest, data_set) -> HttpResponse | None:
+def refuse_unless_authorised(request: HttpRequest, data_set: DataSet) -> HttpResponse | None:
     """The 401 response when the request may not write to the data set, else None."""
     if secrets_match(bearer_token(request, literal_prefix=True), data_set.bearer_token):
         return None

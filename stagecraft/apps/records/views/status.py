@@ -10,6 +10,7 @@ from .answers import data_store_answer
 @require_GET
 def data_sets_status(request: HttpRequest) -> HttpResponse:
     failing = stale_data_sets()
+    body: dict[str, object]
     if failing:
         count = len(failing)
         message = "1 data-set is out of date" if count == 1 else f"{count} data-sets are out of date"

@@ -1,3 +1,5 @@
+from argparse import ArgumentParser
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "stores a hash of it. Example: create_api_client backdrop --permission admin"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("name", help="Who will use the token, e.g. backdrop-production.")
         parser.add_argument(
             "--permission",
@@ -31,7 +33,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Check the arguments, change nothing.")
 
-    def handle(self, *args, name: str, permission: list[str], email: str, if_exists: str, dry_run: bool, **o):
+    def handle(
+        self,
+        *args: str,
+        name: str,
+        permission: list[str],
+        email: str,
+        if_exists: str,
+        dry_run: bool,
+        **options: object,
+    ) -> None:
         existing = ApiClient.objects.filter(name=name).first()
         if existing is not None:
             if if_exists == "fail":

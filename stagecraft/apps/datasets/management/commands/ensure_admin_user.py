@@ -1,5 +1,6 @@
 import os
 import secrets
+from argparse import ArgumentParser
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -11,11 +12,11 @@ class Command(BaseCommand):
         "ADMIN_PASSWORD, or is generated and printed. An existing account is left as it is."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--username", default="admin")
         parser.add_argument("--email", default="admin@example.com")
 
-    def handle(self, *args, username: str, email: str, **options):
+    def handle(self, *args: str, username: str, email: str, **options: object) -> None:
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"Admin account {username!r} already exists (password unchanged).")

@@ -1,4 +1,5 @@
 import json
+from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,12 +13,19 @@ class Command(BaseCommand):
         "database gives the same data groups, data types (with their schemas) and data sets."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--data-group-name", metavar="G", help="Only data sets of this data group.")
         parser.add_argument("--data-type-name", metavar="T", help="Only data sets of this data type.")
         parser.add_argument("--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
 
-    def handle(self, *args, data_group_name, data_type_name, output, **options):
+    def handle(
+        self,
+        *args: str,
+        data_group_name: str | None,
+        data_type_name: str | None,
+        output: str | None,
+        **options: object,
+    ) -> None:
         try:
             data_sets = export_data_sets(data_group_name, data_type_name)
         except MassUpdateError as error:

@@ -1,5 +1,6 @@
 import json
 import sys
+from argparse import ArgumentParser
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,12 +15,12 @@ class Command(BaseCommand):
         "are skipped, or updated with --update. One revision, all or nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("dump", help="The JSON file to read; - reads stdin.")
         parser.add_argument("--update", action="store_true", help="Update data sets that already exist.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report; change nothing.")
 
-    def handle(self, *args, dump, update, dry_run, **options):
+    def handle(self, *args: str, dump: str, update: bool, dry_run: bool, **options: object) -> None:
         try:
             text = sys.stdin.read() if dump == "-" else Path(dump).read_text()
         except OSError as error:

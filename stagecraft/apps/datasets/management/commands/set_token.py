@@ -1,4 +1,5 @@
 import secrets
+from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         "Give the token, or --generate to make a strong random one (printed once: store it now)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("token", nargs="?", help="The new token. Omit it with --generate.")
         parser.add_argument("--generate", action="store_true", help="Generate a strong random token.")
         parser.add_argument("--data-group-name", metavar="G", help="Only data sets of this data group.")
@@ -27,7 +28,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="List the data sets it would change.")
 
-    def handle(self, *args, token, generate, data_group_name, data_type_name, reason, dry_run, **options):
+    def handle(
+        self,
+        *args: str,
+        token: str | None,
+        generate: bool,
+        data_group_name: str | None,
+        data_type_name: str | None,
+        reason: str,
+        dry_run: bool,
+        **options: object,
+    ) -> None:
         if not data_group_name and not data_type_name:
             raise CommandError("Choose the data sets with --data-group-name, --data-type-name or both.")
         if token and generate:

@@ -1,12 +1,15 @@
 import json
+from argparse import ArgumentParser
+from typing import TextIO, cast
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from tqdm import tqdm
 
 from stagecraft.apps.datasets.services import MassUpdateError
 
 from ...data_set_migration import (
     DEFAULT_BATCH_SIZE,
+    Mapping,
     MigrationFailed,
     MigrationReport,
     load_mappings,
@@ -25,7 +28,7 @@ class Command(BaseCommand):
         "data sets are never changed."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("mapping", help="The JSON mapping file.")
         parser.add_argument(
             "--dry-run",
@@ -43,7 +46,9 @@ class Command(BaseCommand):
             help=f"Records read and written at a time (default {DEFAULT_BATCH_SIZE}).",
         )
 
-    def handle(self, *args, mapping, dry_run, undo, batch_size, **options):
+    def handle(
+        self, *args: str, mapping: str, dry_run: bool, undo: bool, batch_size: int, **options: object
+    ) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         try:
@@ -52,7 +57,7 @@ class Command(BaseCommand):
                 return self._undo(mappings, dry_run)
             total = records_to_migrate(mappings)
             # disable=None: no bar when stderr is not a terminal (cron, CI, tests).
-            with tqdm(total=total, unit="records", file=self.stderr._out, disable=None) as bar:
+            with tqdm(total=total, unit="records", file=_unwrapped(self.stderr), disable=None) as bar:
                 reports = migrate_data_sets(
                     mappings, dry_run=dry_run, batch_size=batch_size, progress=bar.update
                 )
@@ -71,7 +76,7 @@ class Command(BaseCommand):
         for report in reports:
             self.stdout.write(report.summary())
 
-    def _undo(self, mappings, dry_run: bool) -> None:
+    def _undo(self, mappings: list[Mapping], dry_run: bool) -> None:
         undone = undo_migrations(mappings, dry_run=dry_run)
         verb = "Would delete" if dry_run else "Deleted"
         for item in undone:
@@ -105,6 +110,14 @@ class Command(BaseCommand):
         for document in report.sample:
             self.stdout.write("  " + json.dumps(document, sort_keys=True))
         self.stdout.write(report.summary())
+
+
+def _unwrapped(wrapper: OutputWrapper) -> TextIO:
+    """The stream Django's OutputWrapper wraps, for tqdm: the wrapper ends every write with a newline
+    (and colours stderr), which would break the bar's redrawing in place. Django has no public way to
+    it, and its stub doesn't declare `_out` (attribute access falls to a `__getattr__` typed as
+    returning a Callable): hence the cast."""
+    return cast(TextIO, wrapper._out)
 
 
 def _hidden(token: object) -> str:
