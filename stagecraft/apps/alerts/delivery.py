@@ -103,7 +103,7 @@ def signature(secret: str, body: bytes) -> str:
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     # A redirected POST would become a GET without the body: report it instead of following it.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
 
 

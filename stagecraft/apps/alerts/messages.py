@@ -61,7 +61,9 @@ def _context(alert: Alert, data_set: DataSet) -> dict:
     }
 
 
-def _email(subject: str, template: str, context: dict, email: str, now: datetime, **fields) -> OutboxMessage:
+def _email(
+    subject: str, template: str, context: dict, email: str, now: datetime, **fields: object
+) -> OutboxMessage:
     body = render_to_string(template, {**context, **_preference_links(email, context.get("data_set"), now)})
     return OutboxMessage(
         channel=OutboxMessage.EMAIL,

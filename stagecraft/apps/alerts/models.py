@@ -3,6 +3,7 @@ each announcement (Alert), each message to one recipient (OutboxMessage) and eac
 (DeliveryAttempt). See docs/alerts.md."""
 
 import secrets
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -10,6 +11,19 @@ from django.db.models import Q
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+class _NormalisedEmail(models.Model):
+    """An `email` field stored stripped and lower-cased, so Bob@ and bob@ are one address."""
+
+    email = models.EmailField(max_length=254)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
 
 def _one_target() -> models.CheckConstraint:
@@ -21,11 +35,10 @@ def _one_target() -> models.CheckConstraint:
     )
 
 
-class AlertAddress(models.Model):
+class AlertAddress(_NormalisedEmail):
     """An e-mail address told about a data set, or about every data set of a data group, besides the
     people assigned to it."""
 
-    email = models.EmailField(max_length=254)
     data_set = models.ForeignKey(
         "datasets.DataSet", null=True, blank=True, on_delete=models.CASCADE, related_name="alert_addresses"
     )
@@ -43,10 +56,6 @@ class AlertAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
-
-    def save(self, *args, **kwargs) -> None:
-        self.email = normalise_email(self.email)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # Before the uniqueness checks, so that Bob@ and bob@ are one address.
@@ -84,10 +93,9 @@ class Webhook(models.Model):
         return self.description or self.url
 
 
-class Mute(models.Model):
+class Mute(_NormalisedEmail):
     """An address that hears nothing more about one data set, or about any (data_set empty)."""
 
-    email = models.EmailField(max_length=254)
     data_set = models.ForeignKey(
         "datasets.DataSet",
         null=True,
@@ -110,16 +118,12 @@ class Mute(models.Model):
     def __str__(self) -> str:
         return f"{self.email}: {self.data_set or 'every data set'}"
 
-    def save(self, *args, **kwargs) -> None:
-        self.email = normalise_email(self.email)
-        super().save(*args, **kwargs)
-
     def clean(self) -> None:
         # Before the uniqueness checks, so that Bob@ and bob@ are one address.
         self.email = normalise_email(self.email)
 
 
-class DigestSubscriber(models.Model):
+class DigestSubscriber(_NormalisedEmail):
     """An address that prefers one e-mail a day listing every stale data set to one e-mail per alert."""
 
     email = models.EmailField(max_length=254, unique=True)
@@ -130,10 +134,6 @@ class DigestSubscriber(models.Model):
 
     def __str__(self) -> str:
         return self.email
-
-    def save(self, *args, **kwargs) -> None:
-        self.email = normalise_email(self.email)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # Before the uniqueness checks, so that Bob@ and bob@ are one address.

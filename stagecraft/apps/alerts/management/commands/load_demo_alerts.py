@@ -9,7 +9,7 @@ class Command(BaseCommand):
         "carers-allowance data set) if missing. Run load_demo_data first."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         added = load_demo_alerts()
         self.stdout.write(
             f"Added demo alert addresses: {', '.join(added)}."
