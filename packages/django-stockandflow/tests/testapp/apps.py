@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class TestAppConfig(AppConfig):
-    name = "stockandflow.tests.testapp"
+    name = "tests.testapp"
     label = "stockandflow_testapp"
     default_auto_field = "django.db.models.BigAutoField"
 

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from stockandflow.flows import Flow, count_flows, count_movements, record_flows
 from stockandflow.models import FlowFacetRecord, FlowRecord
-from stockandflow.tests.testapp import metrics
-from stockandflow.tests.testapp.models import Lead, LeadFlowEvent
+from tests.testapp import metrics
+from tests.testapp.models import Lead, LeadFlowEvent
 
 
 def events():

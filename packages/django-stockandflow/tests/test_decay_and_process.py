@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from stockandflow.tests.testapp import metrics
-from stockandflow.tests.testapp.models import Lead, LeadFlowEvent
+from tests.testapp import metrics
+from tests.testapp.models import Lead, LeadFlowEvent
 
 
 def test_decay_moves_old_members_and_records_the_moves(leads, frozen_now, django_assert_num_queries):

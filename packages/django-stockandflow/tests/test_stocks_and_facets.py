@@ -1,8 +1,8 @@
 from stockandflow.facets import Facet
 from stockandflow.models import StockFacetRecord, StockRecord
 from stockandflow.stocks import Stock, count_stocks, record_stocks
-from stockandflow.tests.testapp import metrics
-from stockandflow.tests.testapp.models import Lead, Team
+from tests.testapp import metrics
+from tests.testapp.models import Lead, Team
 
 
 def test_it_counts_a_stock_and_its_facets_in_one_query(leads, django_assert_num_queries):

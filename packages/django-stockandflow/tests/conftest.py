@@ -2,15 +2,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from stockandflow.tests.testapp.models import Lead, Profile, Team
+from tests.testapp.models import Lead, Profile, Team
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
-    """Pins django.utils.timezone.now (read at call time by the library and by model defaults)."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+def frozen_now(time_machine) -> datetime:
+    """Pins the clock at NOW (time-machine): timezone.now(), model defaults and the library read it."""
+    time_machine.move_to(NOW, tick=False)
     return NOW
 
 

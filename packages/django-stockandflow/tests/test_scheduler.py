@@ -135,13 +135,13 @@ def test_it_refuses_a_bad_registration():
 
 
 @pytest.mark.django_db
-def test_the_command_runs_the_global_schedule_and_prints_a_summary(monkeypatch, capsys):
+def test_the_command_runs_the_global_schedule_and_prints_a_summary(monkeypatch, capsys, time_machine):
     from stockandflow import scheduler
 
     schedule, calls = make_schedule()
     monkeypatch.setattr(scheduler, "schedule", schedule)
     monkeypatch.setattr("stockandflow.management.commands.run_periodic_schedule.schedule", schedule)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: T)
+    time_machine.move_to(T, tick=False)
     call_command("run_periodic_schedule", "--dry-run")
     assert "1 due, 0 skipped, 0 failed" in capsys.readouterr().out
     assert calls == [] and not ScheduledRun.objects.exists()
@@ -151,13 +151,13 @@ def test_the_command_runs_the_global_schedule_and_prints_a_summary(monkeypatch, 
 
 
 @pytest.mark.django_db
-def test_the_command_fails_naming_the_failed_task(monkeypatch, capsys):
+def test_the_command_fails_naming_the_failed_task(monkeypatch, capsys, time_machine):
     def broken(period):
         raise ValueError("no such stock")
 
     schedule, _ = make_schedule(func=broken)
     monkeypatch.setattr("stockandflow.management.commands.run_periodic_schedule.schedule", schedule)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: T)
+    time_machine.move_to(T, tick=False)
     with pytest.raises(CommandError, match=r"count \(2026-03-09 00:00\): ValueError: no such stock"):
         call_command("run_periodic_schedule")
     assert not ScheduledRun.objects.exists()

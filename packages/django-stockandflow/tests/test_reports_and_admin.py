@@ -6,8 +6,8 @@ import pytest
 
 from stockandflow.flows import record_flows
 from stockandflow.stocks import record_stocks
-from stockandflow.tests.testapp import metrics
-from stockandflow.tests.testapp.models import LeadFlowEvent
+from tests.testapp import metrics
+from tests.testapp.models import LeadFlowEvent
 
 
 @pytest.fixture
