@@ -1,8 +1,11 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.testapp.models import Lead, Profile, Team
+from stockandflow.flows import record_flows
+from stockandflow.stocks import record_stocks
+from tests.testapp import metrics
+from tests.testapp.models import Lead, LeadFlowEvent, Profile, Team
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -28,3 +31,12 @@ def leads(teams, frozen_now):
         Lead.objects.create(name="cy", team=teams["blue"], temperature="cold", profile=north),
         Lead.objects.create(name="dee", team=None, temperature="warm"),
     ]
+
+
+@pytest.fixture
+def recorded(leads, frozen_now):
+    """The leads' events an hour ago, two stock counts and the flow records of the last day."""
+    LeadFlowEvent.objects.update(timestamp=frozen_now - timedelta(hours=1))
+    record_stocks(metrics.process.stocks, at=frozen_now - timedelta(days=1))
+    record_stocks(metrics.process.stocks, at=frozen_now - timedelta(hours=1))
+    record_flows(metrics.process.flows, frozen_now - timedelta(days=1), frozen_now)

@@ -8,14 +8,15 @@ def test_decay_moves_old_members_and_records_the_moves(leads, frozen_now, django
     Lead.objects.filter(name="ann").update(warmed_at=frozen_now - timedelta(days=2))
     Lead.objects.create(name="new")  # hot, but only just
     LeadFlowEvent.objects.all().delete()
-    with django_assert_num_queries(5):  # savepoint, select for update, update, insert, release
+    # Savepoint, select for update, update, the moved leads' facet values, insert, release.
+    with django_assert_num_queries(6):
         moved = metrics.hot_to_warm.run(frozen_now)
     assert moved == 1
     assert Lead.objects.get(name="ann").temperature == "warm"
     assert Lead.objects.get(name="new").temperature == "hot"
-    assert list(LeadFlowEvent.objects.values_list("flow", "source", "sink", "subject__name")) == [
-        ("cooling", "hot", "warm", "ann")
-    ]
+    assert list(
+        LeadFlowEvent.objects.values_list("flow", "source", "sink", "subject__name", "facet_values")
+    ) == [("cooling", "hot", "warm", "ann", {"team": "red"})]
     assert metrics.hot_to_warm.run(frozen_now) == 0
 
 

@@ -15,7 +15,7 @@ MIDNIGHT = datetime(2026, 3, 10, tzinfo=UTC)
 
 
 def make_schedule(catch_up=EACH, period=DAY, func=None):
-    calls = []
+    calls: list[Period] = []
     schedule = PeriodicSchedule()
     schedule.register("count", period, func or calls.append, catch_up)
     return schedule, calls
@@ -35,7 +35,8 @@ def test_it_never_runs_the_same_period_twice():
     schedule, calls = make_schedule()
     schedule.run_due(now=T)
     report = schedule.run_due(now=T + timedelta(hours=6))
-    assert len(calls) == 1 and report.ran == []
+    assert len(calls) == 1
+    assert report.ran == []
     assert ScheduledRun.objects.count() == 1
 
 
@@ -90,7 +91,8 @@ def test_a_period_claimed_by_another_machine_is_skipped():
     ScheduledRun.objects.create(task="count", period_start=MIDNIGHT - DAY, period_end=MIDNIGHT)
     schedule.due = lambda now=None: due
     report = schedule.run_due(now=T)
-    assert report.skipped == [("count", Period(MIDNIGHT - DAY, MIDNIGHT))] and report.ran == []
+    assert report.skipped == [("count", Period(MIDNIGHT - DAY, MIDNIGHT))]
+    assert report.ran == []
     assert calls == []
 
 
@@ -144,7 +146,8 @@ def test_the_command_runs_the_global_schedule_and_prints_a_summary(monkeypatch, 
     time_machine.move_to(T, tick=False)
     call_command("run_periodic_schedule", "--dry-run")
     assert "1 due, 0 skipped, 0 failed" in capsys.readouterr().out
-    assert calls == [] and not ScheduledRun.objects.exists()
+    assert calls == []
+    assert not ScheduledRun.objects.exists()
     call_command("run_periodic_schedule")
     assert "ran count for 2026-03-09 00:00 to 2026-03-10 00:00" in capsys.readouterr().out
     assert len(calls) == 1

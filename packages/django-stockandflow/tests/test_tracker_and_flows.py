@@ -1,9 +1,10 @@
 from datetime import timedelta
 
+from stockandflow.facets import Facet
 from stockandflow.flows import Flow, count_flows, count_movements, record_flows
 from stockandflow.models import FlowFacetRecord, FlowRecord
 from tests.testapp import metrics
-from tests.testapp.models import Lead, LeadFlowEvent
+from tests.testapp.models import Lead, LeadFlowEvent, Team
 
 
 def events():
@@ -14,7 +15,9 @@ def test_it_records_an_arrival_when_a_tracked_object_is_created(teams, frozen_no
     lead = Lead.objects.create(name="ann", team=teams["red"])
     assert events() == [("arriving", None, "hot", "ann")]
     event = LeadFlowEvent.objects.get()
-    assert event.subject == lead and event.timestamp == frozen_now
+    assert event.subject == lead
+    assert event.timestamp == frozen_now
+    assert event.facet_values == {"team": "red"}
 
 
 def test_it_compares_the_states_element_by_element_on_change(leads):
@@ -34,13 +37,23 @@ def test_a_save_without_a_tracked_change_records_nothing_and_costs_no_query(lead
     assert events() == []
 
 
-def test_a_tracked_change_adds_one_query_to_the_save(leads, django_assert_num_queries):
+def test_a_tracked_change_adds_two_queries_to_the_save(leads, django_assert_num_queries):
     LeadFlowEvent.objects.all().delete()
     ann = Lead.objects.get(name="ann")
     ann.temperature, ann.is_active = "cold", False
-    with django_assert_num_queries(2):  # the UPDATE and one INSERT of both events
+    # The UPDATE, one SELECT of ann's facet values (cooling has a team facet), one INSERT of both events.
+    with django_assert_num_queries(3):
         ann.save()
     assert len(events()) == 2
+
+
+def test_a_tracked_change_without_facets_adds_only_the_insert(leads, django_assert_num_queries):
+    LeadFlowEvent.objects.all().delete()
+    ann = Lead.objects.get(name="ann")
+    ann.is_active = False  # deactivating has no facet
+    with django_assert_num_queries(2):
+        ann.save()
+    assert LeadFlowEvent.objects.get().facet_values == {}
 
 
 def test_a_transition_no_flow_matches_records_nothing(leads):
@@ -59,28 +72,40 @@ def test_it_reads_deferred_tracked_fields_from_the_database(leads):
     assert events() == [("cooling", "hot", "warm", "ann")]
 
 
-def test_it_records_leaving_on_deletion_and_keeps_the_events_of_deleted_subjects(leads):
+def test_it_records_leaving_on_deletion_with_the_facet_values_read_before(leads):
     ann = Lead.objects.get(name="ann")
     ann.delete()
     assert events()[-1] == ("leaving", "hot", None, "ann")
+    assert LeadFlowEvent.objects.filter(flow="leaving").get().facet_values == {"team": "red"}
     assert LeadFlowEvent.objects.filter(subject_label="ann").count() == 2
     assert not LeadFlowEvent.objects.filter(subject__isnull=False, subject_label="ann").exists()
 
 
-def test_event_callables_get_the_object_source_and_sink(teams):
-    seen = []
+def test_past_breakdowns_keep_the_facet_values_of_the_time_of_the_event(leads, frozen_now):
+    ann = Lead.objects.get(name="ann")
+    ann.team = Team.objects.get(name="blue")  # ann arrived in red, then changed team
+    ann.save()
+    counts = count_flows([metrics.arriving], frozen_now, frozen_now + timedelta(seconds=1))
+    assert counts["arriving"].facets["team"] == {"red": 1, "blue": 0}
+    ann.temperature = "warm"
+    ann.save()
+    assert LeadFlowEvent.objects.get(flow="cooling").facet_values == {"team": "blue"}
+
+
+def test_a_flow_without_declared_values_counts_the_stored_labels(leads, frozen_now):
     flow = Flow(
-        "promoting",
-        "Promoting",
+        "arrivals",
+        "Arrivals",
         LeadFlowEvent,
-        [None, 3],
-        ["vip"],
-        event_callables=[lambda obj, source, sink: seen.append((obj.name, source, sink))],
+        [None],
+        [metrics.hot],
+        facets=[Facet("team", "Team", "team__name")],
     )
-    lead = Lead.objects.create(name="zed")
-    flow.add_event(lead, 3, "vip")
-    assert seen == [("zed", 3, "vip")]
-    assert LeadFlowEvent.objects.filter(flow="promoting").values_list("source", "sink").get() == ("3", "vip")
+    lead = Lead.objects.get(name="dee")  # no team
+    flow.add_events([Lead.objects.get(name="ann"), lead, None], None, metrics.hot)
+    counts = count_flows([flow], frozen_now, frozen_now + timedelta(seconds=1))
+    assert counts["arrivals"].total == 3
+    assert counts["arrivals"].facets["team"] == {"red": 1, "(none)": 1, None: 1}
 
 
 def test_it_counts_and_records_flow_events_per_period_and_facet(leads, frozen_now, django_assert_num_queries):

@@ -7,7 +7,8 @@ Mount it apart from the main admin: `path("stockandflow-admin/", stockandflow.ad
 """
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
@@ -64,6 +65,37 @@ def facet_filter(facet: Facet, prefix: str) -> type[admin.SimpleListFilter]:
     return FacetFilter
 
 
+def event_facet_filter(facet: Facet) -> type[admin.SimpleListFilter]:
+    """Filters a flow's events by the facet value they stored (the subject's value at the time)."""
+
+    class EventFacetFilter(admin.SimpleListFilter):
+        title = facet.name
+        parameter_name = f"facet-{facet.slug}"
+
+        def lookups(self, request, model_admin):
+            values = facet.get_values()
+            if values is not None:
+                labels = [value_label(v) for v in values]
+            else:
+                stored = _with_stored_value(model_admin.get_queryset(request)).order_by()
+                labels = sorted(
+                    v for v in stored.values_list("sf_value", flat=True).distinct() if v is not None
+                )
+            return [(label, label) for label in labels]
+
+        def queryset(self, request, queryset):
+            if self.value() is None:
+                return queryset
+            # A key lookup compares JSON values on every database (filtering on the KeyTextTransform
+            # annotation would make SQLite parse the label as JSON).
+            return queryset.filter(**{f"facet_values__{facet.slug}": self.value()})
+
+    def _with_stored_value(queryset: QuerySet) -> QuerySet:
+        return queryset.annotate(sf_value=KeyTextTransform(facet.slug, "facet_values"))
+
+    return EventFacetFilter
+
+
 class _ReadOnlyAdmin(admin.ModelAdmin):
     list_display_links = None
     change_list_template = "stockandflow/admin/change_list.html"
@@ -112,7 +144,7 @@ def stock_admin(stock: Stock) -> type[admin.ModelAdmin]:
 def flow_admin(flow: Flow) -> type[admin.ModelAdmin]:
     class FlowAdmin(_ReadOnlyAdmin):
         list_display = ["timestamp", "subject_label", "source", "sink", "main_admin_link"]
-        list_filter = [facet_filter(facet, prefix) for facet, prefix in flow.subject_facets()]
+        list_filter = [event_facet_filter(facet) for facet, _prefix in flow.facets]
         date_hierarchy = "timestamp"
 
         def link_target(self, obj):

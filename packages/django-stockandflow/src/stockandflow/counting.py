@@ -15,20 +15,27 @@ from typing import Any
 from django.db import connections
 from django.db.models import F, QuerySet
 
-from .facets import Facet
+from .facets import Facet, value_label
 
 
 @dataclass
 class CountJob:
+    """`facets` pairs each facet with the lookup (on the base queryset) that reads its value.
+    `labelled` says those values are already value labels (a flow event's stored facet values)."""
+
     key: str
     where: dict[str, Any]
     facets: list[tuple[Facet, str]]
+    labelled: bool = False
 
 
 @dataclass
 class CountResult:
     total: int
     facets: dict[str, dict[Any, int]] = field(default_factory=dict)  # facet slug -> value -> count
+
+
+Rows = dict[frozenset[str], list[tuple[dict[str, Any], int]]]
 
 
 def count_jobs(
@@ -42,45 +49,56 @@ def count_jobs(
     def alias(lookup: str) -> str:
         return aliases.setdefault(lookup, f"c{len(aliases)}")
 
-    job_sets = []
-    for job in jobs:
-        where = {alias(lookup): value for lookup, value in job.where.items()}
-        facet_aliases = [alias(facet.lookup(prefix)) for facet, prefix in job.facets]
-        job_sets.append((where, facet_aliases))
+    job_sets = [
+        (
+            {alias(lookup): value for lookup, value in job.where.items()},
+            [alias(lookup) for _f, lookup in job.facets],
+        )
+        for job in jobs
+    ]
     grouping_sets: list[frozenset[str]] = []
     for where, facet_aliases in job_sets:
         for grouping in [set(where), *[{*where, a} for a in facet_aliases]]:
             if frozenset(grouping) not in grouping_sets:
                 grouping_sets.append(frozenset(grouping))
-
     rows = _grouped_counts(base, aliases, grouping_sets)
-
-    results = {}
-    for job, (where, facet_aliases) in zip(jobs, job_sets, strict=True):
-
-        def matching(grouping: frozenset, where=where) -> list[tuple[dict, int]]:
-            return [
-                (values, n)
-                for values, n in rows.get(grouping, [])
-                if all(values[a] == v for a, v in where.items())
-            ]
-
-        result = CountResult(total=sum(n for _values, n in matching(frozenset(where))))
-        for (facet, _prefix), facet_alias in zip(job.facets, facet_aliases, strict=True):
-            found: dict[Any, int] = {}
-            for values, n in matching(frozenset({*where, facet_alias})):
-                found[values[facet_alias]] = found.get(values[facet_alias], 0) + n
-            if facet not in facet_values:  # keyed by the Facet object: slugs need not be unique
-                facet_values[facet] = facet.get_values()
-            declared = facet_values[facet]
-            result.facets[facet.slug] = found if declared is None else {v: found.get(v, 0) for v in declared}
-        results[job.key] = result
-    return results
+    return {
+        job.key: _job_result(job, where, facet_aliases, rows, facet_values)
+        for job, (where, facet_aliases) in zip(jobs, job_sets, strict=True)
+    }
 
 
-def _grouped_counts(
-    base: QuerySet, aliases: dict[str, str], grouping_sets: list[frozenset[str]]
-) -> dict[frozenset[str], list[tuple[dict[str, Any], int]]]:
+def _job_result(
+    job: CountJob, where: dict[str, Any], facet_aliases: list[str], rows: Rows, facet_values: dict
+) -> CountResult:
+    def matching(grouping: frozenset[str]) -> list[tuple[dict[str, Any], int]]:
+        return [
+            (values, n)
+            for values, n in rows.get(grouping, [])
+            if all(values[a] == v for a, v in where.items())
+        ]
+
+    result = CountResult(total=sum(n for _values, n in matching(frozenset(where))))
+    for (facet, _lookup), facet_alias in zip(job.facets, facet_aliases, strict=True):
+        found: dict[Any, int] = {}
+        for values, n in matching(frozenset({*where, facet_alias})):
+            found[values[facet_alias]] = found.get(values[facet_alias], 0) + n
+        if facet not in facet_values:  # keyed by the Facet object: slugs need not be unique
+            facet_values[facet] = facet.get_values()
+        declared = facet_values[facet]
+        if declared is None:
+            result.facets[facet.slug] = found
+        else:
+            key = value_label if job.labelled else _same
+            result.facets[facet.slug] = {v: found.get(key(v), 0) for v in declared}
+    return result
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _grouped_counts(base: QuerySet, aliases: dict[str, str], grouping_sets: list[frozenset[str]]) -> Rows:
     """{grouped aliases: [(their values, count), ...]} for each grouping set, in one query."""
     if not aliases:
         return {frozenset(): [({}, base.order_by().count())]}
@@ -101,13 +119,13 @@ def _grouped_counts(
         )
     else:
         branches = []
-        for index, grouping in enumerate(ordered_sets):
-            selected = ", ".join(c if c in grouping else "NULL" for c in columns)
-            group_by = f" GROUP BY {', '.join(grouping)}" if grouping else ""
+        for index, group_columns in enumerate(ordered_sets):
+            selected = ", ".join(c if c in group_columns else "NULL" for c in columns)
+            group_by = f" GROUP BY {', '.join(group_columns)}" if group_columns else ""
             branches.append(f"SELECT {index}, {selected}, COUNT(*) FROM sf_members{group_by}")
         sql = f"WITH sf_members AS ({inner_sql}) " + " UNION ALL ".join(branches)
     converters = _converters(inner, columns, connection)
-    rows: dict[frozenset[str], list] = defaultdict(list)
+    rows: Rows = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for marker, *values, n in cursor.fetchall():

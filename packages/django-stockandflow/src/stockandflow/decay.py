@@ -15,9 +15,10 @@ class Decay:
     """Every member of `source` whose `age_field` is older than `older_than` moves to `sink`.
 
     The move sets `set_fields` (values, or callables given the current time, e.g. to restart the age
-    clock) with one UPDATE, and `flow` records one event per moved object, so decays show in the flow
-    records like any other move. The UPDATE sends no signals, so a ModelTracker on the same fields
-    does not record the move a second time.
+    clock) with one UPDATE, and `flow` records one event per moved object (one INSERT, after one
+    SELECT of their facet values when the flow has facets), so decays show in the flow records like
+    any other move. The UPDATE sends no signals, so a ModelTracker on the same fields does not record
+    the move a second time.
     """
 
     def __init__(
@@ -52,9 +53,7 @@ class Decay:
             if not subjects:
                 return 0
             self.source.model._base_manager.filter(pk__in=[s.pk for s in subjects]).update(**values)
-            self.flow.event_model.objects.bulk_create(
-                [self.flow.make_event(subject, self.source, self.sink, at=now) for subject in subjects]
-            )
-        for subject in subjects:
-            self.flow.run_callables(subject, self.source, self.sink)
+            # The events keep the facet values the subjects have once moved; their callables run once
+            # this transaction has committed.
+            self.flow.add_events(subjects, self.source, self.sink, at=now)
         return len(subjects)

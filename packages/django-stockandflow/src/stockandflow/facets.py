@@ -1,9 +1,9 @@
 """Facet: splits a stock or a flow into sub-counts by the value of one field."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 
 class Facet:
@@ -48,7 +48,7 @@ class Facet:
 
 
 def value_label(value: Any) -> str:
-    """How a facet value is stored in records and shown in reports."""
+    """How a facet value is stored in records and on flow events, and shown in reports."""
     if value is None:
         return "(none)"
     if value is True:
@@ -61,3 +61,17 @@ def value_label(value: Any) -> str:
 def normalise_facets(facets: Iterable[Facet | tuple[Facet, str]]) -> list[tuple[Facet, str]]:
     """Facets as (facet, field_prefix) pairs; a bare facet has no prefix."""
     return [item if isinstance(item, tuple) else (item, "") for item in facets]
+
+
+def read_facet_labels(
+    model: type[Model], pks: Collection[Any], lookups: Collection[str]
+) -> dict[Any, dict[str, str]]:
+    """{pk: {lookup: value label}} for the objects of `model` with these pks, in one query (none when
+    there is no lookup or no pk). Objects that are not in the database are left out."""
+    if not lookups or not pks:
+        return {}
+    aliases = {lookup: f"sf_{index}" for index, lookup in enumerate(lookups)}
+    rows = model._base_manager.filter(pk__in=list(pks)).values(
+        "pk", **{alias: F(lookup) for lookup, alias in aliases.items()}
+    )
+    return {row["pk"]: {lookup: value_label(row[alias]) for lookup, alias in aliases.items()} for row in rows}

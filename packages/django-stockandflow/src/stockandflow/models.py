@@ -1,5 +1,6 @@
 """Records of counts (stocks and flows), the abstract flow event, and the scheduler's claims."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -40,7 +41,9 @@ class FlowEvent(models.Model):
     Abstract: each model whose objects flow has its own concrete subclass with a `subject` foreign key
     (nullable, on_delete=SET_NULL, so that the events of deleted objects are kept), which avoids a
     generic foreign key. `source` and `sink` hold a stock's slug, the text of a stand-in value, or
-    NULL for None (outside every tracked stock).
+    NULL for None (outside every tracked stock). `facet_values` keeps the subject's value of each of
+    the flow's facets when the event happened (as {facet slug: value label}), so that breakdowns of
+    past events don't change when subjects do.
     """
 
     flow = models.SlugField(max_length=100)
@@ -50,6 +53,11 @@ class FlowEvent(models.Model):
     subject_label = models.CharField(
         max_length=255, blank=True, default="", help_text="The subject's name when the event happened."
     )
+    facet_values = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The subject's facet values when the event happened: {facet slug: value}.",
+    )
 
     class Meta:
         abstract = True
@@ -57,6 +65,15 @@ class FlowEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flow}: {self.subject_label} ({self.source} -> {self.sink})"
+
+    @classmethod
+    def subject_model(cls) -> type[models.Model] | None:
+        """The model `subject` points at, once Django has resolved it (None before, or without one)."""
+        try:
+            related = cls._meta.get_field("subject").related_model
+        except FieldDoesNotExist:
+            return None
+        return related if isinstance(related, type) else None
 
 
 class FlowRecord(models.Model):

@@ -2,12 +2,15 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Model
 
+from .analytics import Conversion, TimeInStock, conversion, time_in_stock
 from .facets import Facet
 from .flows import Flow
+from .models import FlowEvent
 from .stocks import Stock
 
 
@@ -23,14 +26,31 @@ class Step:
 
 
 class Process:
+    """Stocks and flows reported together. `conversions` lists (from_stock, to_stock) pairs whose
+    conversion rate the report shows."""
+
     def __init__(
-        self, slug: str, name: str, stocks: Iterable[Stock], flows: Iterable[Flow] = (), description: str = ""
+        self,
+        slug: str,
+        name: str,
+        stocks: Iterable[Stock],
+        flows: Iterable[Flow] = (),
+        description: str = "",
+        conversions: Iterable[tuple[Stock, Stock]] = (),
     ) -> None:
         self.slug = slug
         self.name = name
         self.stocks = list(stocks)
         self.flows = list(flows)
         self.description = description
+        self.conversions = list(conversions)
+        for pair in self.conversions:
+            for stock in pair:
+                if not any(s is stock for s in self.stocks):
+                    raise ValueError(
+                        f"The process {slug!r} has a conversion to or from {stock.slug!r}, which is not "
+                        "one of its stocks: add the stock to the process or drop the conversion."
+                    )
 
     def __repr__(self) -> str:
         return f"<Process {self.slug}>"
@@ -58,10 +78,37 @@ class Process:
 
     def facets(self) -> list[Facet]:
         seen: dict[str, Facet] = {}
-        for item in [*self.stocks, *self.flows]:
-            for facet, _prefix in item.facets:
+        for facets in [*(s.facets for s in self.stocks), *(f.facets for f in self.flows)]:
+            for facet, _prefix in facets:
                 seen.setdefault(facet.slug, facet)
         return list(seen.values())
+
+    def event_model(self, *stocks: Stock) -> type[FlowEvent] | None:
+        """The event model of the flows into and out of these stocks (None when no flow touches them)."""
+        models = {
+            flow.event_model for stock in stocks for flow in [*self.inflows(stock), *self.outflows(stock)]
+        }
+        if len(models) > 1:
+            names = ", ".join(sorted(m.__name__ for m in models))
+            raise ValueError(
+                f"The flows of {', '.join(s.slug for s in stocks)} store their events in several models "
+                f"({names}): analytics follow subjects through one event model."
+            )
+        return next(iter(models), None)
+
+    def conversion(self, from_stock: Stock, to_stock: Stock, start: datetime, end: datetime) -> Conversion:
+        """See analytics.conversion: nothing converts when no flow of the process touches the stocks."""
+        event_model = self.event_model(from_stock, to_stock)
+        if event_model is None:
+            return Conversion(from_stock, to_stock, 0, 0)
+        return conversion(event_model, from_stock, to_stock, start, end)
+
+    def time_in_stock(self, stock: Stock, start: datetime, end: datetime) -> TimeInStock | None:
+        """See analytics.time_in_stock; None when the process has no flow both into and out of it."""
+        event_model = self.event_model(stock)
+        if event_model is None or not self.inflows(stock) or not self.outflows(stock):
+            return None
+        return time_in_stock(event_model, stock, start, end)
 
     def step(self, stock: Stock, at: Any = None, facet: Facet | None = None, value: Any = None) -> Step:
         """The member of `stock` (optionally of one facet value) with the smallest pk >= `at`, with the

@@ -8,6 +8,7 @@ _processes: dict[str, Process] = {}
 
 
 def register(process: Process) -> Process:
+    """Show the process in the reports, the feeds, the OpenMetrics endpoint and the admin site."""
     existing = _processes.get(process.slug)
     if existing is not None and existing is not process:
         raise ValueError(f"A different process is already registered as {process.slug!r}.")
@@ -43,4 +44,11 @@ def get_stock(slug: str) -> Stock:
     for stock in all_stocks():
         if stock.slug == slug:
             return stock
+    raise KeyError(slug)
+
+
+def get_flow(slug: str) -> Flow:
+    for flow in all_flows():
+        if flow.slug == slug:
+            return flow
     raise KeyError(slug)

@@ -1,10 +1,11 @@
 """Stock: a named accumulation defined by a queryset, counted (with its facets) into StockRecords."""
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from .counting import CountJob, CountResult, count_jobs
@@ -49,7 +50,7 @@ class Stock:
         return self.name
 
     @property
-    def model(self):
+    def model(self) -> type[Model]:
         return self.base_queryset().model
 
     def base_queryset(self) -> QuerySet:
@@ -73,6 +74,10 @@ class Stock:
                 return facet
         raise KeyError(f"The stock {self.slug} has no facet {slug!r}.")
 
+    def facet_lookups(self) -> list[tuple[Facet, str]]:
+        """Each facet with its lookup from the stock's objects."""
+        return [(facet, facet.lookup(prefix)) for facet, prefix in self.facets]
+
     def facet_prefix(self, facet: Facet) -> str:
         return next(prefix for f, prefix in self.facets if f is facet)
 
@@ -83,7 +88,7 @@ class Stock:
         """The total and every facet value's count, in one grouped query."""
         return count_stocks([self])[self.slug]
 
-    def record(self, at=None) -> StockRecord:
+    def record(self, at: datetime | None = None) -> StockRecord:
         return record_stocks([self], at=at)[0]
 
 
@@ -98,15 +103,15 @@ def count_stocks(stocks: Iterable[Stock]) -> dict[str, CountResult]:
     for members in groups.values():
         if members[0].where:
             base = members[0].base_queryset()
-            jobs = [CountJob(s.slug, s.where, s.facets) for s in members]
+            jobs = [CountJob(s.slug, s.where, s.facet_lookups()) for s in members]
         else:
             base = members[0].queryset
-            jobs = [CountJob(members[0].slug, {}, members[0].facets)]
+            jobs = [CountJob(members[0].slug, {}, members[0].facet_lookups())]
         results.update(count_jobs(base, jobs, facet_values))
     return results
 
 
-def record_stocks(stocks: Iterable[Stock], at=None) -> list[StockRecord]:
+def record_stocks(stocks: Iterable[Stock], at: datetime | None = None) -> list[StockRecord]:
     """Count the stocks and store one StockRecord each, with a StockFacetRecord per facet value."""
     stocks = list(stocks)
     at = at or timezone.now()

@@ -1,57 +1,22 @@
-"""Staff reports: a page per process, CSV exports of its records, a JSON feed per stock."""
+"""Staff reports: a page per process, CSV exports of its records, stepping through a stock's members.
+The JSON feeds are in feeds.py, the OpenMetrics endpoint in openmetrics.py."""
 
 import csv
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
 
 from . import registry
 from .charts import bar_chart, line_chart
-from .facets import value_label
-from .flows import count_flows, count_movements
+from .facets import Facet, value_label
 from .models import FlowRecord, StockRecord
 from .process import Process
-from .stocks import count_stocks
-
-MAX_DAYS = 366
+from .reports import BadPeriod, parse_conversion, parse_period, summarise
 
 
-class BadPeriod(ValueError):
-    pass
-
-
-def parse_period(request: HttpRequest) -> tuple[datetime, datetime]:
-    """?days=N (the last N days, default 7) or ?start=YYYY-MM-DD&end=YYYY-MM-DD (end day included)."""
-    now = timezone.now()
-    start_text, end_text = request.GET.get("start"), request.GET.get("end")
-    if start_text or end_text:
-        try:
-            start_day = datetime.strptime(start_text or "", "%Y-%m-%d").date()
-            end_day = datetime.strptime(end_text or "", "%Y-%m-%d").date()
-        except ValueError:
-            raise BadPeriod("start and end must both be dates written YYYY-MM-DD.") from None
-        if end_day < start_day:
-            raise BadPeriod("end must not be before start.")
-        start = datetime.combine(start_day, time(), tzinfo=UTC)
-        end = datetime.combine(end_day + timedelta(days=1), time(), tzinfo=UTC)
-    else:
-        try:
-            days = int(request.GET.get("days", "7"))
-        except ValueError:
-            raise BadPeriod("days must be a whole number.") from None
-        # Periods are half-open [start, end): end just after now so that what happened now counts.
-        start, end = now - timedelta(days=days), now + timedelta(microseconds=1)
-        if days < 1:
-            raise BadPeriod("days must be at least 1.")
-    if end - start > timedelta(days=MAX_DAYS):
-        raise BadPeriod(f"Choose a period of at most {MAX_DAYS} days.")
-    return start, end
-
-
-def _process_or_404(slug: str) -> Process:
+def process_or_404(slug: str) -> Process:
     try:
         return registry.get_process(slug)
     except KeyError:
@@ -65,83 +30,84 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 def process_report(request: HttpRequest, slug: str) -> HttpResponse:
-    process = _process_or_404(slug)
+    process = process_or_404(slug)
     try:
-        start, end = parse_period(request)
+        start, end = parse_period(request.GET)
+        extra = parse_conversion(process, request.GET)
     except BadPeriod as error:
         return HttpResponseBadRequest(str(error))
-    stock_counts = count_stocks(process.stocks)
-    flow_counts = count_flows(process.flows, start, end)
-    movements = count_movements(process.flows, start, end)
-
-    def moved(flow, source=None, sink=None) -> int:
-        return sum(
-            n
-            for (slug, from_, to), n in movements.items()
-            if slug == flow.slug and (source is None or from_ == source) and (sink is None or to == sink)
-        )
-
-    history: dict[str, list] = {s.slug: [] for s in process.stocks}
-    for record in StockRecord.objects.filter(
-        stock__in=history, timestamp__gte=start, timestamp__lt=end
-    ).order_by("timestamp"):
-        history[record.stock].append((record.timestamp, record.count))
-    flow_bars: dict[str, list] = {f.slug: [] for f in process.flows}
-    for record in FlowRecord.objects.filter(
-        flow__in=flow_bars, period_start__gte=start, period_end__lte=end
-    ).order_by("period_start"):
-        flow_bars[record.flow].append((f"{record.period_start:%d %b}", record.count))
+    summary = summarise(process, start, end, [extra] if extra else None)
     stocks = [
         {
-            "stock": stock,
-            "count": stock_counts[stock.slug].total,
-            "facets": _facet_rows(stock, stock_counts[stock.slug].facets),
-            "inflows": [(f, moved(f, sink=stock.slug)) for f in process.inflows(stock)],
-            "outflows": [(f, moved(f, source=stock.slug)) for f in process.outflows(stock)],
-            "chart": line_chart(history[stock.slug], f"{stock.name} over time"),
+            "stock": item.stock,
+            "count": item.count,
+            "facets": _facet_rows(item.stock.facets, item.facets),
+            "inflows": item.inflows,
+            "outflows": item.outflows,
+            "time_in_stock": item.time_in_stock,
+            "mean_stay": duration_text(item.time_in_stock.mean) if item.time_in_stock else "",
+            "chart": line_chart(
+                [(r.timestamp, r.count) for r in item.history], f"{item.stock.name} over time"
+            ),
         }
-        for stock in process.stocks
+        for item in summary.stocks
     ]
     flows = [
         {
-            "flow": flow,
-            "count": flow_counts[flow.slug].total,
-            "facets": _facet_rows(flow, flow_counts[flow.slug].facets),
-            "chart": bar_chart(flow_bars[flow.slug], f"{flow.name} per period"),
+            "flow": item.flow,
+            "count": item.count,
+            "facets": _facet_rows(item.flow.facets, item.facets),
+            "chart": bar_chart(
+                [(f"{r.period_start:%d %b}", r.count) for r in item.history], f"{item.flow.name} per period"
+            ),
         }
-        for flow in process.flows
+        for item in summary.flows
     ]
     context = {
         "title": process.name,
         "process": process,
         "stocks": stocks,
         "flows": flows,
+        "conversions": summary.conversions,
         "start": start,
         "end": end,
         "query": request.GET.urlencode(),
+        "chosen": extra,
     }
     return render(request, "stockandflow/process.html", context)
 
 
-def _facet_rows(item, facets: dict) -> list[dict]:
-    names = {facet.slug: facet.name for facet, _prefix in item.facets}
+def _facet_rows(facets: list[tuple[Facet, str]], counts: dict) -> list[dict]:
+    names = {facet.slug: facet.name for facet, _prefix in facets}
     return [
         {
             "slug": slug,
             "name": names.get(slug, slug),
             "values": [(value_label(v), v, n) for v, n in by_value.items()],
         }
-        for slug, by_value in facets.items()
+        for slug, by_value in counts.items()
     ]
+
+
+def duration_text(value: timedelta | None) -> str:
+    """A mean stay as a person reads it: "3.5 days", "5.0 hours", "12 minutes"."""
+    if value is None:
+        return ""
+    seconds = value.total_seconds()
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.1f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 60:.0f} minutes"
 
 
 @staff_member_required
 def records_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Every stock (or flow) record of the process in the period, one row per facet value
     (facet and value empty on the total's row)."""
-    process = _process_or_404(slug)
+    process = process_or_404(slug)
     try:
-        start, end = parse_period(request)
+        start, end = parse_period(request.GET)
     except BadPeriod as error:
         return HttpResponseBadRequest(str(error))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -160,51 +126,23 @@ def records_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
                 )
     else:
         writer.writerow(["flow", "period_start", "period_end", "facet", "value", "count"])
-        records = FlowRecord.objects.filter(
+        flow_records = FlowRecord.objects.filter(
             flow__in=[f.slug for f in process.flows], period_start__gte=start, period_end__lte=end
         ).prefetch_related("facet_records")
-        for record in records.order_by("flow", "period_start"):
-            times = [record.period_start.isoformat(), record.period_end.isoformat()]
-            writer.writerow([record.flow, *times, "", "", record.count])
-            for facet in record.facet_records.all():
-                writer.writerow([record.flow, *times, facet.facet, facet.value, facet.count])
+        for flow_record in flow_records.order_by("flow", "period_start"):
+            times = [flow_record.period_start.isoformat(), flow_record.period_end.isoformat()]
+            writer.writerow([flow_record.flow, *times, "", "", flow_record.count])
+            for flow_facet in flow_record.facet_records.all():
+                writer.writerow(
+                    [flow_record.flow, *times, flow_facet.facet, flow_facet.value, flow_facet.count]
+                )
     return response
-
-
-@staff_member_required
-def stock_json(request: HttpRequest, slug: str) -> JsonResponse:
-    """The stock's current count and facet counts, and its recorded history in the period."""
-    try:
-        stock = registry.get_stock(slug)
-    except KeyError:
-        return JsonResponse({"error": f"No stock named {slug!r}."}, status=404)
-    try:
-        start, end = parse_period(request)
-    except BadPeriod as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    counted = count_stocks([stock])[stock.slug]
-    records = StockRecord.objects.filter(stock=stock.slug, timestamp__gte=start, timestamp__lt=end)
-    return JsonResponse(
-        {
-            "stock": stock.slug,
-            "name": stock.name,
-            "count": counted.total,
-            "facets": {
-                facet: {value_label(v): n for v, n in by_value.items()}
-                for facet, by_value in counted.facets.items()
-            },
-            "history": [
-                {"timestamp": r.timestamp.isoformat(), "count": r.count}
-                for r in records.order_by("timestamp")
-            ],
-        }
-    )
 
 
 @staff_member_required
 def step_members(request: HttpRequest, slug: str, stock_slug: str) -> HttpResponse:
     """Go through a stock's members (optionally of one facet value) one at a time."""
-    process = _process_or_404(slug)
+    process = process_or_404(slug)
     try:
         stock = process.stock(stock_slug)
     except KeyError:

@@ -15,7 +15,7 @@ from .models import Lead, LeadFlowEvent, Team
 team_facet = Facet("team", "Team", "team__name", values=Team.objects.values_list("name", flat=True))
 active_facet = Facet("active", "Active", "is_active", values=[True, False])
 region_facet = Facet("region", "Region", "region", values=["north", "south"])
-FACETS = [team_facet, active_facet, (region_facet, "profile")]
+FACETS: list[Facet | tuple[Facet, str]] = [team_facet, active_facet, (region_facet, "profile")]
 
 # One base queryset object shared by the temperature stocks: they are counted in one query.
 LEADS = Lead.objects.all()
@@ -28,7 +28,7 @@ BY_TEMPERATURE = {"hot": hot, "warm": warm, "cold": cold}
 arriving = Flow("arriving", "Arriving", LeadFlowEvent, [None], [hot], facets=[team_facet])
 cooling = Flow("cooling", "Cooling", LeadFlowEvent, [hot, warm], [warm, cold], facets=[team_facet])
 reheating = Flow("reheating", "Reheating", LeadFlowEvent, [warm, cold], [hot], facets=[team_facet])
-leaving = Flow("leaving", "Leaving", LeadFlowEvent, [hot, warm, cold], [None])
+leaving = Flow("leaving", "Leaving", LeadFlowEvent, [hot, warm, cold], [None], facets=[team_facet])
 # Active is a stand-in state without a Stock of its own: True/False are plain values.
 deactivating = Flow("deactivating", "Deactivating", LeadFlowEvent, [True], [False])
 
@@ -54,6 +54,7 @@ process = Process(
     [hot, warm, cold, inactive],
     [arriving, cooling, reheating, leaving, deactivating],
     description="Sales leads cooling from hot to cold.",
+    conversions=[(hot, cold)],
 )
 
 
