@@ -76,15 +76,21 @@ def test_the_tracker_records_creating_publishing_unpublishing_and_deleting(db):
     ]
 
 
-def test_the_tracker_adds_one_query_to_a_publishing_save(db, django_assert_num_queries):
+def test_the_tracker_adds_two_queries_to_a_publishing_save(db, django_assert_num_queries):
     data_set = DataSetFactory()
     data_set.refresh_from_db()
     data_set.bearer_token = "another"
     with django_assert_num_queries(1):
         data_set.save()
     data_set.published = True
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the UPDATE, the data set's facet values, the event's INSERT
         data_set.save()
+    event = DataSetFlowEvent.objects.get(flow="publishing")
+    assert event.facet_values == {
+        "data-group": data_set.data_group.name,
+        "data-type": data_set.data_type.name,
+        "realtime": "no",
+    }
 
 
 def test_the_staleness_check_records_going_stale_recovering_and_first_writes(data_sets):
