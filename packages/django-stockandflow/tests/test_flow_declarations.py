@@ -1,10 +1,14 @@
+from datetime import timedelta
+
 import pytest
 
+from stockandflow.decay import Decay
 from stockandflow.facets import Facet
 from stockandflow.flows import Flow
 from stockandflow.models import FlowEvent
 from stockandflow.process import Process
 from stockandflow.stocks import Stock
+from stockandflow.tracker import ModelTracker
 from tests.testapp import metrics
 from tests.testapp.models import LeadFlowEvent, Team
 
@@ -61,3 +65,33 @@ def test_analytics_refuse_stocks_whose_flows_use_several_event_models():
     process = Process("p", "P", [metrics.hot], [metrics.arriving, other])
     with pytest.raises(ValueError, match="several models"):
         process.event_model(metrics.hot)
+
+
+def test_a_decay_refuses_a_flow_that_does_not_go_its_way():
+    with pytest.raises(ValueError, match="The flow arriving doesn't go from hot to warm."):
+        Decay(metrics.arriving, metrics.hot, metrics.warm, "warmed_at", timedelta(days=1), {})
+
+
+def test_a_tracker_refuses_a_field_that_is_not_its_models_own():
+    with pytest.raises(ValueError, match="Team.lead is not a field of its own"):
+        ModelTracker(Team, ["lead"], lambda p, c: (p, c), [])
+
+
+def test_declarations_name_themselves_and_look_each_other_up():
+    process = metrics.process
+    assert (repr(process), str(process)) == ("<Process leads>", "Leads")
+    assert (repr(metrics.cooling), str(metrics.cooling)) == ("<Flow cooling>", "Cooling")
+    assert (repr(metrics.hot), str(metrics.hot), repr(metrics.team_facet)) == (
+        "<Stock hot>",
+        "Hot leads",
+        "<Facet team>",
+    )
+    assert repr(metrics.hot_to_warm) == "<Decay hot -> warm after 1 day, 0:00:00>"
+    assert process.flow("cooling") is metrics.cooling
+    assert [f.slug for f in process.facets()] == ["team", "active", "region"]
+    with pytest.raises(KeyError, match="no flow 'boiling'"):
+        process.flow("boiling")
+    with pytest.raises(KeyError, match="no stock 'tepid'"):
+        process.stock("tepid")
+    with pytest.raises(KeyError, match="no facet 'size'"):
+        metrics.hot.facet("size")

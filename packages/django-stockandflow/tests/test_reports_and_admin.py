@@ -114,3 +114,21 @@ def test_the_flow_admin_filters_events_by_the_facet_value_they_stored(admin_clie
 
 def test_the_stock_and_flow_admin_is_for_staff_only(client, db):
     assert client.get("/stockandflow-admin/").status_code == 302
+
+
+def test_the_member_review_answers_bad_requests_clearly(admin_client, leads):
+    base = "/metrics/leads/stocks/warm/members/"
+    assert admin_client.get("/metrics/leads/stocks/tepid/members/").status_code == 404
+    unknown = admin_client.get(base + "?facet=size")
+    assert unknown.status_code == 400
+    assert b"The stock warm has no facet 'size'." in unknown.content
+    assert admin_client.get(base + "?at=first").content == b"at must be a member's numeric id."
+    bob = Lead.objects.get(name="bob")
+    response = admin_client.get(base + f"?at={bob.pk + 1}")
+    assert "2 of 2: dee" in response.content.decode()
+
+
+def test_the_csv_exports_refuse_a_bad_period(admin_client, db):
+    response = admin_client.get("/metrics/leads/flow-records.csv?days=-1")
+    assert response.status_code == 400
+    assert response.content == b"days must be at least 1."

@@ -1,4 +1,7 @@
+import json
 from datetime import timedelta
+
+from django.core import serializers
 
 from stockandflow.facets import Facet
 from stockandflow.flows import Flow, count_flows, count_movements, record_flows
@@ -138,3 +141,11 @@ def test_it_counts_movements_per_source_and_sink(leads, frozen_now):
     assert movements[("cooling", "hot", "cold")] == 1
     assert movements[("cooling", "warm", "cold")] == 1
     assert movements[("arriving", None, "hot")] == 1
+
+
+def test_loading_fixtures_records_no_event(teams):
+    data = json.dumps([{"model": "stockandflow_testapp.lead", "pk": 50, "fields": {"name": "fixture"}}])
+    for obj in serializers.deserialize("json", data):
+        obj.save()
+    assert Lead.objects.filter(pk=50).exists()
+    assert events() == []
