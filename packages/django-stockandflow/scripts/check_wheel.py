@@ -2,7 +2,7 @@
 
     python packages/django-stockandflow/scripts/check_wheel.py   (run by the repository's run_tests.sh)
 
-1. Builds the wheel from a copy of the package folder (`pip wheel`, with the setuptools of the running
+1. Builds the wheel from a copy of the package folder (`pip wheel`, with the flit_core of the running
    Python: no download), and checks what it holds (templates, migrations, py.typed; no tests).
 2. Creates a virtualenv holding only Django (the version of the running Python, or the requirement in
    WHEEL_CHECK_DJANGO, e.g. "Django==4.2.*"; from pip's cache or the index: the one download),
