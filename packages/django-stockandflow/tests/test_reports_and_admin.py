@@ -37,6 +37,7 @@ def test_the_report_shows_the_time_in_each_stock_and_the_conversions(admin_clien
     assert "<tr><td>Hot leads</td><td>Cold leads</td><td>1</td><td>0</td>\n    <td>0%</td></tr>" in html
     assert "<tr><td>Warm leads</td><td>Cold leads</td><td>1</td><td>0</td>" in html  # the chosen pair
     assert '<option value="warm" selected>' in html
+    assert '<input type="hidden" name="days" value="7">' in html  # the form keeps the period
 
 
 def test_the_report_refuses_a_conversion_between_unknown_stocks(admin_client, db):

@@ -73,6 +73,10 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
         "end": end,
         "query": request.GET.urlencode(),
         "chosen": extra,
+        # The period asked for, kept by the form that chooses a conversion.
+        "period_fields": [
+            (name, request.GET[name]) for name in ("days", "start", "end") if request.GET.get(name)
+        ],
     }
     return render(request, "stockandflow/process.html", context)
 
