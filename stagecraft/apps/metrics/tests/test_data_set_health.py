@@ -85,10 +85,13 @@ def test_the_tracker_adds_two_queries_to_a_publishing_save(db, django_assert_num
     data_set.published = True
     with django_assert_num_queries(3):  # the UPDATE, the data set's facet values, the event's INSERT
         data_set.save()
-    event = DataSetFlowEvent.objects.get(flow="publishing")
+    event = DataSetFlowEvent.objects.select_related("subject__data_group", "subject__data_type").get(
+        flow="publishing"
+    )
+    assert event.subject is not None
     assert event.facet_values == {
-        "data-group": data_set.data_group.name,
-        "data-type": data_set.data_type.name,
+        "data-group": event.subject.data_group.name,
+        "data-type": event.subject.data_type.name,
         "realtime": "no",
     }
 
