@@ -50,7 +50,7 @@ python manage.py makemigrations --check --dry-run
 if [ "${1:-}" = "stockandflow" ]; then
     shift
     echo "== pytest $PACKAGE (database: ${DATABASE_URL:-sqlite default})" >&2
-    cd "$PACKAGE" && exec python -m pytest "$@"
+    cd "$PACKAGE" && DJANGO_SETTINGS_MODULE=tests.settings exec python -m pytest "$@"
 elif [ "$#" -gt 0 ]; then
     echo "== pytest (database: ${DATABASE_URL:-sqlite default})" >&2
     exec python -m pytest "$@"
@@ -62,7 +62,8 @@ failed=()
 echo "== pytest Stagecraft (database: ${DATABASE_URL:-sqlite default})" >&2
 python -m pytest --cov --cov-report=term:skip-covered || failed+=("pytest Stagecraft")
 echo "== pytest $PACKAGE, its own settings (database: ${DATABASE_URL:-sqlite default})" >&2
-(cd "$PACKAGE" && python -m pytest --cov --cov-report=term:skip-covered) || failed+=("pytest $PACKAGE")
+(cd "$PACKAGE" && DJANGO_SETTINGS_MODULE=tests.settings python -m pytest --cov --cov-report=term:skip-covered) \
+    || failed+=("pytest $PACKAGE")
 echo "== $PACKAGE: the wheel in a virtualenv holding only Django" >&2
 python "$PACKAGE/scripts/check_wheel.py" || failed+=("the wheel of $PACKAGE")
 if [ "${#failed[@]}" -gt 0 ]; then
