@@ -2,9 +2,14 @@
 # Sets up and runs every check: ruff (lint and format), the import contracts (.importlinter), mypy,
 # Django's system checks, a check that no migration is missing, and the pytest suite (including the
 # browser test when Chromium is there) with branch coverage and its floor (pyproject.toml).
+# django-stockandflow (packages/django-stockandflow) gets the same checks with its own settings, its
+# own pytest run and coverage floor, and a check that its wheel installs and runs next to Django alone.
+# The two test suites and the wheel check all run, even when one fails, and the script fails if any did.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stagecraft   run against PostgreSQL (default: SQLite)
 #   INSTALL_CHROMIUM=0        don't try to apt-get install chromium for the browser test
-#   Extra arguments are passed to pytest, e.g. ./run_tests.sh -k data_set (coverage is then not measured)
+#   Extra arguments are passed to Stagecraft's pytest, e.g. ./run_tests.sh -k data_set, or after
+#   `stockandflow` to the package's: ./run_tests.sh stockandflow -k openmetrics (coverage is then
+#   not measured and the wheel is not checked)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/ensure_venv.sh
@@ -23,21 +28,45 @@ fi
 
 python scripts/ensure_database.py
 
-echo "== ruff" >&2
+PACKAGE=packages/django-stockandflow
+
+echo "== ruff (Stagecraft and $PACKAGE, each with its own pyproject.toml)" >&2
 ruff check .
 ruff format --check .
 echo "== import contracts" >&2
 lint-imports
 echo "== mypy" >&2
 mypy
+echo "== mypy ($PACKAGE, with its test settings; its example with its own)" >&2
+(cd "$PACKAGE" && PYTHONPATH=. mypy)
+(cd "$PACKAGE/example" && PYTHONPATH=. mypy --config-file mypy.ini)
 echo "== manage.py check" >&2
 python manage.py check --fail-level WARNING
 echo "== makemigrations --check" >&2
 python manage.py makemigrations --check --dry-run
-echo "== pytest (database: ${DATABASE_URL:-sqlite default})" >&2
-if [ "$#" -eq 0 ]; then
-    # The whole suite: measure branch coverage and fail under the floor in pyproject.toml.
-    python -m pytest --cov --cov-report=term:skip-covered
-else
-    python -m pytest "$@"
+(cd "$PACKAGE/example" && DJANGO_SETTINGS_MODULE=example_site.settings EXAMPLE_DATABASE=:memory: \
+    python manage.py makemigrations --check --dry-run)
+
+if [ "${1:-}" = "stockandflow" ]; then
+    shift
+    echo "== pytest $PACKAGE (database: ${DATABASE_URL:-sqlite default})" >&2
+    cd "$PACKAGE" && DJANGO_SETTINGS_MODULE=tests.settings exec python -m pytest "$@"
+elif [ "$#" -gt 0 ]; then
+    echo "== pytest (database: ${DATABASE_URL:-sqlite default})" >&2
+    exec python -m pytest "$@"
+fi
+
+# The whole run: each suite measures its branch coverage and fails under its own floor (its
+# pyproject.toml). Every step runs; the failures are listed at the end.
+failed=()
+echo "== pytest Stagecraft (database: ${DATABASE_URL:-sqlite default})" >&2
+python -m pytest --cov --cov-report=term:skip-covered || failed+=("pytest Stagecraft")
+echo "== pytest $PACKAGE, its own settings (database: ${DATABASE_URL:-sqlite default})" >&2
+(cd "$PACKAGE" && DJANGO_SETTINGS_MODULE=tests.settings python -m pytest --cov --cov-report=term:skip-covered) \
+    || failed+=("pytest $PACKAGE")
+echo "== $PACKAGE: the wheel in a virtualenv holding only Django" >&2
+python "$PACKAGE/scripts/check_wheel.py" || failed+=("the wheel of $PACKAGE")
+if [ "${#failed[@]}" -gt 0 ]; then
+    printf 'FAILED: %s\n' "${failed[@]}" >&2
+    exit 1
 fi

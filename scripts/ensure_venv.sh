@@ -1,5 +1,7 @@
-# Sourced by run_development.sh and run_tests.sh: creates .venv (or $VENV) when missing and
-# installs requirements/development.txt whenever it changed since the last install.
+# Sourced by run_development.sh and run_tests.sh (from the repository's root): creates .venv (or $VENV)
+# when missing and installs requirements/development.txt whenever it or the metadata of the
+# django-stockandflow package (installed editable from packages/, see requirements/base.txt) changed
+# since the last install.
 set -euo pipefail
 
 VENV="${VENV:-.venv}"
@@ -11,7 +13,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 stamp="$VENV/.requirements.sha256"
-wanted=$(cat requirements/*.txt | sha256sum | cut -d' ' -f1)
+wanted=$(cat requirements/*.txt packages/django-stockandflow/pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "Installing requirements/development.txt into $VENV" >&2
     "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements/development.txt

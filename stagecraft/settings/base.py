@@ -12,6 +12,8 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 # The data store's whole-collection routes (DELETE and POST /data-sets/<name>, docs/records.md) take
 # this token; unset, they refuse every call.
 STAGECRAFT_COLLECTION_ENDPOINT_TOKEN = env_str("STAGECRAFT_COLLECTION_ENDPOINT_TOKEN", "")
+# Scrapers of /metrics/openmetrics present this token (staff sessions need none); unset, only staff.
+STOCKANDFLOW_OPENMETRICS_TOKEN = env_str("STOCKANDFLOW_OPENMETRICS_TOKEN", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 

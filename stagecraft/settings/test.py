@@ -12,6 +12,3 @@ STORAGES = {
 # Tests never run collectstatic: without this WhiteNoise warns on every request that the
 # directory is missing.
 STATIC_ROOT = None
-
-# Small models for stockandflow's own tests; never installed outside the test settings.
-INSTALLED_APPS = [*INSTALLED_APPS, "stockandflow.tests.testapp"]  # noqa: F405

@@ -75,15 +75,24 @@ def test_the_tracker_records_creating_publishing_unpublishing_and_deleting(db):
     ]
 
 
-def test_the_tracker_adds_one_query_to_a_publishing_save(db, django_assert_num_queries):
+def test_the_tracker_adds_two_queries_to_a_publishing_save(db, django_assert_num_queries):
     data_set = DataSetFactory.create()
     data_set.refresh_from_db()
     data_set.bearer_token = "another"
     with django_assert_num_queries(1):
         data_set.save()
     data_set.published = True
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the UPDATE, the data set's facet values, the event's INSERT
         data_set.save()
+    event = DataSetFlowEvent.objects.select_related("subject__data_group", "subject__data_type").get(
+        flow="publishing"
+    )
+    assert event.subject is not None
+    assert event.facet_values == {
+        "data-group": event.subject.data_group.name,
+        "data-type": event.subject.data_type.name,
+        "realtime": "no",
+    }
 
 
 def test_the_staleness_check_records_going_stale_recovering_and_first_writes(data_sets):

@@ -1,0 +1,179 @@
+"""Staff reports: a page per process, CSV exports of its records, stepping through a stock's members.
+The JSON feeds are in feeds.py, the OpenMetrics endpoint in openmetrics.py."""
+
+import csv
+from datetime import timedelta
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+
+from . import registry
+from .charts import bar_chart, line_chart
+from .facets import Facet, value_label
+from .models import FlowRecord, StockRecord
+from .process import Process
+from .reports import BadPeriod, parse_conversion, parse_period, summarise
+
+
+def process_or_404(slug: str) -> Process:
+    try:
+        return registry.get_process(slug)
+    except KeyError:
+        raise Http404(f"No stock-and-flow process named {slug!r}.") from None
+
+
+@staff_member_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "stockandflow/index.html", {"processes": registry.processes(), "title": "Metrics"})
+
+
+@staff_member_required
+def process_report(request: HttpRequest, slug: str) -> HttpResponse:
+    process = process_or_404(slug)
+    try:
+        start, end = parse_period(request.GET)
+        extra = parse_conversion(process, request.GET)
+    except BadPeriod as error:
+        return HttpResponseBadRequest(str(error))
+    summary = summarise(process, start, end, [extra] if extra else None)
+    stocks = [
+        {
+            "stock": item.stock,
+            "count": item.count,
+            "facets": _facet_rows(item.stock.facets, item.facets),
+            "inflows": item.inflows,
+            "outflows": item.outflows,
+            "time_in_stock": item.time_in_stock,
+            "mean_stay": duration_text(item.time_in_stock.mean) if item.time_in_stock else "",
+            "chart": line_chart(
+                [(r.timestamp, r.count) for r in item.history], f"{item.stock.name} over time"
+            ),
+        }
+        for item in summary.stocks
+    ]
+    flows = [
+        {
+            "flow": item.flow,
+            "count": item.count,
+            "facets": _facet_rows(item.flow.facets, item.facets),
+            "chart": bar_chart(
+                [(f"{r.period_start:%d %b}", r.count) for r in item.history], f"{item.flow.name} per period"
+            ),
+        }
+        for item in summary.flows
+    ]
+    context = {
+        "title": process.name,
+        "process": process,
+        "stocks": stocks,
+        "flows": flows,
+        "conversions": summary.conversions,
+        "start": start,
+        "end": end,
+        "query": request.GET.urlencode(),
+        "chosen": extra,
+        # The period asked for, kept by the form that chooses a conversion.
+        "period_fields": [
+            (name, request.GET[name]) for name in ("days", "start", "end") if request.GET.get(name)
+        ],
+    }
+    return render(request, "stockandflow/process.html", context)
+
+
+def _facet_rows(facets: list[tuple[Facet, str]], counts: dict) -> list[dict]:
+    names = {facet.slug: facet.name for facet, _prefix in facets}
+    return [
+        {
+            "slug": slug,
+            "name": names.get(slug, slug),
+            "values": [(value_label(v), v, n) for v, n in by_value.items()],
+        }
+        for slug, by_value in counts.items()
+    ]
+
+
+def duration_text(value: timedelta | None) -> str:
+    """A mean stay as a person reads it: "3.5 days", "5.0 hours", "12 minutes"."""
+    if value is None:
+        return ""
+    seconds = value.total_seconds()
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.1f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 60:.0f} minutes"
+
+
+@staff_member_required
+def records_csv(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Every stock (or flow) record of the process in the period, one row per facet value
+    (facet and value empty on the total's row)."""
+    process = process_or_404(slug)
+    try:
+        start, end = parse_period(request.GET)
+    except BadPeriod as error:
+        return HttpResponseBadRequest(str(error))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{process.slug}-{kind}-records.csv"'
+    writer = csv.writer(response)
+    if kind == "stock":
+        writer.writerow(["stock", "timestamp", "facet", "value", "count"])
+        records = StockRecord.objects.filter(
+            stock__in=[s.slug for s in process.stocks], timestamp__gte=start, timestamp__lt=end
+        ).prefetch_related("facet_records")
+        for record in records.order_by("stock", "timestamp"):
+            writer.writerow([record.stock, record.timestamp.isoformat(), "", "", record.count])
+            for facet in record.facet_records.all():
+                writer.writerow(
+                    [record.stock, record.timestamp.isoformat(), facet.facet, facet.value, facet.count]
+                )
+    else:
+        writer.writerow(["flow", "period_start", "period_end", "facet", "value", "count"])
+        flow_records = FlowRecord.objects.filter(
+            flow__in=[f.slug for f in process.flows], period_start__gte=start, period_end__lte=end
+        ).prefetch_related("facet_records")
+        for flow_record in flow_records.order_by("flow", "period_start"):
+            times = [flow_record.period_start.isoformat(), flow_record.period_end.isoformat()]
+            writer.writerow([flow_record.flow, *times, "", "", flow_record.count])
+            for flow_facet in flow_record.facet_records.all():
+                writer.writerow(
+                    [flow_record.flow, *times, flow_facet.facet, flow_facet.value, flow_facet.count]
+                )
+    return response
+
+
+@staff_member_required
+def step_members(request: HttpRequest, slug: str, stock_slug: str) -> HttpResponse:
+    """Go through a stock's members (optionally of one facet value) one at a time."""
+    process = process_or_404(slug)
+    try:
+        stock = process.stock(stock_slug)
+    except KeyError:
+        raise Http404(f"The process {slug} has no stock {stock_slug!r}.") from None
+    facet = value = None
+    if request.GET.get("facet"):
+        try:
+            facet = stock.facet(request.GET["facet"])
+        except KeyError as error:
+            return HttpResponseBadRequest(str(error.args[0]))
+        labels = {value_label(v): v for v in (facet.get_values() or [])}
+        if request.GET.get("value") not in labels:
+            return HttpResponseBadRequest(f"Choose one of the values of {facet.name}: {', '.join(labels)}.")
+        value = labels[request.GET["value"]]
+    at = request.GET.get("at") or None
+    if at is not None and not at.isdigit():
+        return HttpResponseBadRequest("at must be a member's numeric id.")
+    step = process.step(stock, at=at, facet=facet, value=value)
+    base_query = request.GET.copy()
+    base_query.pop("at", None)
+    context = {
+        "title": f"{stock.name}: members",
+        "process": process,
+        "stock": stock,
+        "facet": facet,
+        "value_label": request.GET.get("value", ""),
+        "step": step,
+        "base_query": base_query.urlencode(),
+    }
+    return render(request, "stockandflow/step.html", context)

@@ -1,7 +1,0 @@
-"""Stock and flow metrics for a Django project (after django-stockandflow).
-
-The public API lives in small modules: `stockandflow.stocks` (Stock, Facet), `stockandflow.flows`
-(Flow), `stockandflow.tracker` (ModelTracker), `stockandflow.scheduler` (schedule), `stockandflow.decay`
-(Decay), `stockandflow.process` (Process) and `stockandflow.registry` (register). This package imports
-nothing at load time so that it can sit in INSTALLED_APPS.
-"""

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class StockAndFlowConfig(AppConfig):
-    name = "stockandflow"
-    verbose_name = "Stock and flow"
-    default_auto_field = "django.db.models.BigAutoField"

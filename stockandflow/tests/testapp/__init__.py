@@ -1,1 +1,0 @@
-"""A test-only app (registered by stagecraft.settings.test) with small models to track."""
