@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from stagecraft.apps.datasets.admin import DataSetAdmin
 from stagecraft.apps.datasets.services import DataSet
+from stagecraft.libs.client_address import caller
 
 from .admin_delete import get_deleted_objects_counting_records
 from .freshness import STALE, freshness_of
@@ -92,7 +93,7 @@ class DataSetRecordsAdminMixin:
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 try:
-                    stored = upload_records(data_set, upload.name, upload.read(), request.user)
+                    stored = upload_records(data_set, upload.name, upload.read(), request)
                 except (UploadError, RecordValidationError) as error:
                     errors = error.messages
                 else:
@@ -121,10 +122,10 @@ class DataSetRecordsAdminMixin:
         if request.method == "POST":
             deleted = empty_data_set(data_set)
             logger.info(
-                "ADMIN %s: emptied the data set, deleting records, count=%d, caller=admin user %s",
+                "ADMIN %s: emptied the data set, deleting records, count=%d, caller=%s",
                 data_set.name,
                 deleted,
-                request.user.get_username(),
+                caller(request, f"admin user {request.user.get_username()}"),
             )
             self.message_user(request, f"Deleted {deleted:,} records from {data_set.name}.", messages.SUCCESS)
             return HttpResponseRedirect(self._change_url(data_set))
@@ -139,17 +140,17 @@ class DataSetRecordsAdminMixin:
         return TemplateResponse(request, "admin/records/empty_confirmation.html", context)
 
 
-def upload_records(data_set: DataSet, name: str, content: bytes, user) -> int:
+def upload_records(data_set: DataSet, name: str, content: bytes, request: HttpRequest) -> int:
     """Parse an uploaded file and store its records, all or nothing; returns how many were stored."""
     records = records_from_upload(name, content, data_set.upload_format)
     documents = prepare_records(data_set, records)
     stored = store_documents(data_set, documents)
     logger.info(
-        "UPLOAD %s: stored records from %s, count=%d, caller=admin user %s",
+        "UPLOAD %s: stored records from %r, count=%d, caller=%s",
         data_set.name,
         name,
         stored,
-        user.get_username(),
+        caller(request, f"admin user {request.user.get_username()}"),
     )
     return stored
 
