@@ -14,5 +14,6 @@ def admin_client(client, admin_user):
     return client
 
 
-# The API's cast of clients and its OpenAPI-checking test client.
-pytest_plugins = ["stagecraft.testing.api"]
+# The API's cast of clients and its OpenAPI-checking test client; the check that no test's logs
+# hold a secret (token, password, session id).
+pytest_plugins = ["stagecraft.testing.api", "stagecraft.testing.log_secrets"]

@@ -1,0 +1,149 @@
+"""A pytest plugin (registered in the root conftest.py): no secret the tests make is ever logged.
+
+While the suite runs it remembers every secret made, wherever it is made:
+  - API client tokens (ApiClient.set_new_token: create_client, the admin, replace_token);
+  - data-set bearer tokens (every DataSet saved: factories, the API, imports, set_token, demo data);
+  - passwords (set_password: create_user, create_superuser, the admin's password form);
+  - session keys (every session created: logins, force_login);
+and every log record emitted, on any logger, at the levels the settings let through (the levels
+production logs at). A test during which a record holding one of those secrets was logged fails at
+teardown, naming the logger and the kind of secret; records logged outside any test fail the session.
+
+Secrets shorter than MIN_LENGTH are not looked for: they would match ordinary words.
+"""
+
+import logging
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+MIN_LENGTH = 6
+
+
+@dataclass
+class Leak:
+    logger: str
+    level: str
+    kind: str
+    message: str
+
+    def describe(self) -> str:
+        return f"{self.level} on {self.logger!r} holds a {self.kind}: {self.message[:300]!r}"
+
+
+@dataclass
+class SecretsAndLogs:
+    """What the plugin has seen: the secrets made so far, the log lines since the last check."""
+
+    secrets: dict[str, str] = field(default_factory=dict)  # secret -> its kind
+    records: list[tuple[str, str, str]] = field(default_factory=list)  # (logger, level, text)
+
+    def remember(self, secret: object, kind: str) -> None:
+        if isinstance(secret, str) and len(secret) >= MIN_LENGTH:
+            self.secrets.setdefault(secret, kind)
+
+    def leaks(self) -> list[Leak]:
+        return [
+            Leak(logger, level, kind, text)
+            for logger, level, text in self.records
+            for secret, kind in self.secrets.items()
+            if secret in text
+        ]
+
+    def clear(self) -> None:
+        self.records.clear()
+
+
+_seen = SecretsAndLogs()
+
+
+def _text(record: logging.LogRecord) -> str:
+    """Everything a handler could write for the record: the message, the traceback, the stack."""
+    try:
+        parts = [record.getMessage()]
+    except Exception:  # a malformed record: its raw parts are what a handler would show
+        parts = [str(record.msg), repr(record.args)]
+    if record.exc_info and record.exc_info[1] is not None:
+        parts.append("".join(traceback.format_exception(record.exc_info[1])))
+    parts += [record.exc_text or "", record.stack_info or ""]
+    return "\n".join(parts)
+
+
+def _install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.db.models.signals import post_save
+
+    from stagecraft.apps.apiclients.models import ApiClient
+    from stagecraft.apps.datasets.models import DataSet
+
+    call_handlers = logging.Logger.callHandlers
+
+    def spy_on_records(self: logging.Logger, record: logging.LogRecord) -> None:
+        _seen.records.append((record.name, record.levelname, _text(record)))
+        call_handlers(self, record)
+
+    monkeypatch.setattr(logging.Logger, "callHandlers", spy_on_records)
+
+    set_new_token = ApiClient.set_new_token
+
+    def remember_api_token(self: ApiClient) -> str:
+        token = set_new_token(self)
+        _seen.remember(token, "API client token")
+        return token
+
+    monkeypatch.setattr(ApiClient, "set_new_token", remember_api_token)
+
+    set_password = AbstractBaseUser.set_password
+
+    def remember_password(self: AbstractBaseUser, raw_password: str | None) -> None:
+        _seen.remember(raw_password, "password")
+        set_password(self, raw_password)
+
+    monkeypatch.setattr(AbstractBaseUser, "set_password", remember_password)
+
+    # Private API (not in the type stubs): every session backend makes its keys here, and nowhere
+    # else can see them.
+    new_session_key = getattr(SessionBase, "_get_new_session_key")  # noqa: B009
+
+    def remember_session_key(self: SessionBase) -> str:
+        key = new_session_key(self)
+        _seen.remember(key, "session id")
+        return key
+
+    monkeypatch.setattr(SessionBase, "_get_new_session_key", remember_session_key)
+
+    def remember_data_set_token(sender: type, instance: DataSet, **kwargs: object) -> None:
+        _seen.remember(instance.bearer_token, "data-set bearer token")
+
+    post_save.connect(remember_data_set_token, sender=DataSet, weak=False, dispatch_uid=__name__)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _watch_secrets_and_logs() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _install(monkeypatch)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_this_tests_logs(_watch_secrets_and_logs: None) -> Iterator[SecretsAndLogs]:
+    outside = _seen.leaks()
+    _seen.clear()
+    if outside:
+        pytest.fail("Secrets were logged outside any test:\n  " + "\n  ".join(x.describe() for x in outside))
+    yield _seen
+    leaks = _seen.leaks()
+    _seen.clear()
+    if leaks:
+        pytest.fail(
+            "A secret was written to the log during this test:\n  " + "\n  ".join(x.describe() for x in leaks)
+        )
+
+
+@pytest.fixture
+def secrets_and_logs(_no_secret_in_this_tests_logs: SecretsAndLogs) -> SecretsAndLogs:
+    """The plugin's view of this test: its log lines so far and every secret made (for its own tests)."""
+    return _no_secret_in_this_tests_logs
