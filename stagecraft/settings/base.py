@@ -127,12 +127,18 @@ AXES_LOCKOUT_CALLABLE = "stagecraft.lockout.lockout_response"
 # to read there (the password is always masked).
 AXES_SENSITIVE_PARAMETERS: list[str] = []
 
-# Content Security Policy (django-csp): scripts and styles only from our own static files.
+# Content Security Policy (django-csp): scripts and styles only from our own static files, plus two
+# inline styles of django-reversion-compare's templates allowed by their hash (and no other):
+# style="visibility:hidden" on every history page, and the <style> of its raw-diff fallback page
+# (stagecraft/tests/test_security_headers.py checks the hashes against the installed templates).
+CSP_REVERSION_COMPARE_STYLE_ATTRIBUTE = "'sha256-I/4Jcdrg5KNFrU0X4p2nNmjeGh9aI+9ac0cUllI5SwY='"
+CSP_REVERSION_COMPARE_RAW_DIFF_STYLE = "'sha256-69z6rLodeRbEFqaLdhN8Q+hZKPADYBy7vtqP27XTP1s='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        "style-src": [SELF, CSP_REVERSION_COMPARE_RAW_DIFF_STYLE],
+        "style-src-attr": ["'unsafe-hashes'", CSP_REVERSION_COMPARE_STYLE_ATTRIBUTE],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [NONE],
