@@ -14,8 +14,8 @@ from django.test import override_settings
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 PRINT_SETTINGS = (
-    "from django.conf import settings; "
-    "print(settings.SECURE_HSTS_SECONDS, settings.SECURE_PROXY_SSL_HEADER, settings.STAGECRAFT_TRUSTED_PROXIES)"
+    "from django.conf import settings as s; "
+    "print(s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.STAGECRAFT_TRUSTED_PROXIES)"
 )
 
 

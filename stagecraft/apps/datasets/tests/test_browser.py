@@ -18,7 +18,8 @@ from stagecraft.apps.datasets.models import DataSet
 # Every page reports what the Content-Security-Policy blocked (Chromium also logs it itself).
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
-    console.error(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    const blocked = event.blockedURI || "inline";
+    console.error(`securitypolicyviolation: ${event.violatedDirective} blocked ${blocked}`
         + ` at ${event.sourceFile}:${event.lineNumber}`);
 });
 """
