@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Sets up and runs every check: ruff (lint and format), the import contracts (.importlinter), mypy,
-# Django's system checks, a check that no migration is missing, and the pytest suite (including the
-# browser test when Chromium is there) with branch coverage and its floor (pyproject.toml).
+# the dependency audit (pip-audit over the pinned requirements), Django's system checks, a check that
+# no migration is missing, and the pytest suite (including the browser test when Chromium is there)
+# with branch coverage and its floor (pyproject.toml).
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stagecraft   run against PostgreSQL (default: SQLite)
 #   INSTALL_CHROMIUM=0        don't try to apt-get install chromium for the browser test
+#   AUDIT_DEPENDENCIES=0      skip the dependency audit (it needs PyPI's JSON API or OSV)
 #   Extra arguments are passed to pytest, e.g. ./run_tests.sh -k data_set (coverage is then not measured)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -30,6 +32,10 @@ echo "== import contracts" >&2
 lint-imports
 echo "== mypy" >&2
 mypy
+echo "== dependency audit (pip-audit)" >&2
+# Fails on a known vulnerability that has a fix; says so, without failing, when it can't reach the
+# vulnerability data (scripts/audit_dependencies.py).
+python scripts/audit_dependencies.py
 echo "== manage.py check" >&2
 python manage.py check --fail-level WARNING
 echo "== makemigrations --check" >&2
