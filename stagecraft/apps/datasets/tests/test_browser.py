@@ -177,10 +177,10 @@ def test_the_admin_records_and_metrics_pages_run_under_the_content_security_poli
     from playwright.sync_api import expect
 
     from stagecraft.apps.datasets.demo import load_demo_data
-    from stagecraft.apps.metrics.demo import write_demo_records
 
     load_demo_data()
-    write_demo_records()
+    # The metrics app's demo records and one run of its schedule (commands: metrics sits above datasets).
+    call_command("load_demo_health_records", stdout=StringIO())
     call_command("run_periodic_schedule", stdout=StringIO())
     django_user_model.objects.create_superuser("alice", "alice@example.org", "a-long-password")
     data_set = DataSet.objects.get(name="carers_allowance_monitoring")

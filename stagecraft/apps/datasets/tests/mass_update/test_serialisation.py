@@ -97,7 +97,8 @@ def test_without_tokens_an_import_gives_each_created_data_set_a_new_one(frozen_n
 
 
 def test_an_update_without_a_token_keeps_the_existing_one(frozen_now):
-    data_set = DataSetFactory(bearer_token="kept-token")
+    DataSetFactory(bearer_token="kept-token")
+    data_set = DataSet.objects.get(bearer_token="kept-token")
     entry = {**data_set.to_dict(), "published": True}
     del entry["bearer_token"]
 
