@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from stagecraft.apps.apiclients.services import ADMIN, create_client
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
+from stagecraft.libs import refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,12 @@ def test_the_plugin_reads_tracebacks_too(secrets_and_logs):
 
     assert [leak.kind for leak in secrets_and_logs.leaks()] == ["API client token"]
     secrets_and_logs.clear()
+
+
+def test_a_window_ending_between_two_cache_calls_starts_the_next_one(rf, monkeypatch):
+    def expired(key):
+        raise ValueError(f"Key {key!r} not found")
+
+    monkeypatch.setattr(refusals.cache, "incr", expired)
+
+    assert refusals.note_refused_token(rf.get("/data-sets"), "the configuration API") == 1
