@@ -55,8 +55,7 @@ def test_the_allowed_inline_styles_are_exactly_those_of_the_installed_reversion_
 def test_our_templates_have_no_inline_script_or_style():
     # The project's template folder and those of the apps that live in this repository.
     root = Path(settings.BASE_DIR).resolve()
-    project_dirs: list[Path] = settings.TEMPLATES[0]["DIRS"]
-    folders = [Path(folder) for folder in project_dirs]
+    folders = [Path(settings.BASE_DIR) / "stagecraft" / "templates"]
     folders += [Path(app.path) / "templates" for app in apps.get_app_configs()]
     ours = {
         f.resolve() for f in folders if f.is_dir() and root in f.resolve().parents and ".venv" not in f.parts
