@@ -124,8 +124,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "stagecraft.libs.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "stagecraft.lockout.lockout_response"
 # Axes masks the user name and address in its log lines by default; they are what an admin needs
-# to read there (the password is always masked).
+# to read there (the password is always masked). Not verbose: its lines then hold the user name and
+# address only, not the User-Agent the client sent.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = False
 
 # Content Security Policy (django-csp): scripts and styles only from our own static files, plus two
 # inline styles of django-reversion-compare's templates allowed by their hash (and no other):
@@ -162,7 +164,5 @@ LOGGING = {
         "stagecraft": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Every failed and successful admin login, and each lockout.
         "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # Not its start-up banner, which every management command would print.
-        "axes.apps": {"level": "WARNING"},
     },
 }
