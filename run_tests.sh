@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets up and runs every check: ruff (lint and format), the import contracts (.importlinter), mypy,
-# Django's system checks, a check that no migration is missing, and the pytest suite (including the
-# browser test when Chromium is there) with branch coverage and its floor (pyproject.toml).
+# the dependency audit (pip-audit over the pinned requirements), Django's system checks, a check that
+# no migration is missing, and the pytest suite (including the browser test when Chromium is there)
+# with branch coverage and its floor (pyproject.toml).
 # django-stockandflow (packages/django-stockandflow) gets the same checks with its own settings, its
 # own pytest run and coverage floor, and a check that its wheel installs and runs next to Django alone.
 # The two test suites and the wheel check all run, even when one fails, and the script fails if any did.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stagecraft   run against PostgreSQL (default: SQLite)
 #   INSTALL_CHROMIUM=0        don't try to apt-get install chromium for the browser test
+#   AUDIT_DEPENDENCIES=0      skip the dependency audit (it needs PyPI's JSON API or OSV)
 #   Extra arguments are passed to Stagecraft's pytest, e.g. ./run_tests.sh -k data_set, or after
 #   `stockandflow` to the package's: ./run_tests.sh stockandflow -k openmetrics (coverage is then
 #   not measured and the wheel is not checked)
@@ -40,6 +42,10 @@ mypy
 echo "== mypy ($PACKAGE, with its test settings; its example with its own)" >&2
 (cd "$PACKAGE" && PYTHONPATH=. mypy)
 (cd "$PACKAGE/example" && PYTHONPATH=. mypy --config-file mypy.ini)
+echo "== dependency audit (pip-audit)" >&2
+# Fails on a known vulnerability that has a fix; says so, without failing, when it can't reach the
+# vulnerability data (scripts/audit_dependencies.py).
+python scripts/audit_dependencies.py
 echo "== manage.py check" >&2
 python manage.py check --fail-level WARNING
 echo "== makemigrations --check" >&2

@@ -1,10 +1,12 @@
 """Settings shared by every environment. Secrets and the database come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "stockandflow",
     "stagecraft.apps.metrics",
     "stagecraft.apps.alerts",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +47,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: refuses logins while a user name and address are locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stagecraft.urls"
@@ -73,6 +79,12 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -114,11 +126,64 @@ ALERTS_MUTE_LINK_MAX_AGE = env_int("ALERTS_MUTE_LINK_MAX_AGE", 30 * 24 * 3600)
 ALERTS_GIVE_UP_AFTER = env_int("ALERTS_GIVE_UP_AFTER", 3 * 24 * 3600)
 ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)
 
+# -- Security (docs/security.md) ---------------------------------------------------------------
+
+# Proxies whose X-Forwarded-For is believed, as addresses or networks; empty, the connection's own
+# address is the client's (stagecraft/libs/client_address.py).
+STAGECRAFT_TRUSTED_PROXIES = env_networks("STAGECRAFT_TRUSTED_PROXIES")
+# API calls refused for a bad bearer token: a warning is logged when one address reaches this many
+# within the window, and again at every further multiple (stagecraft/libs/refusals.py).
+STAGECRAFT_REFUSED_TOKEN_WARNING_COUNT = env_int("STAGECRAFT_REFUSED_TOKEN_WARNING_COUNT", 10)
+STAGECRAFT_REFUSED_TOKEN_WINDOW_SECONDS = env_int("STAGECRAFT_REFUSED_TOKEN_WINDOW_SECONDS", 600)
+
+# Login throttling (django-axes): this many failed logins for one user name from one address lock
+# that pair out for the cooling-off period; a successful login resets the count.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "stagecraft.libs.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "stagecraft.lockout.lockout_response"
+# Axes masks the user name and address in its log lines by default; they are what an admin needs
+# to read there (the password is always masked). Not verbose: its lines then hold the user name and
+# address only, not the User-Agent the client sent.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp): scripts and styles only from our own static files, plus two
+# inline styles of django-reversion-compare's templates allowed by their hash (and no other):
+# style="visibility:hidden" on every history page, and the <style> of its raw-diff fallback page
+# (stagecraft/tests/test_security_headers.py checks the hashes against the installed templates).
+CSP_REVERSION_COMPARE_STYLE_ATTRIBUTE = "'sha256-I/4Jcdrg5KNFrU0X4p2nNmjeGh9aI+9ac0cUllI5SwY='"
+CSP_REVERSION_COMPARE_RAW_DIFF_STYLE = "'sha256-69z6rLodeRbEFqaLdhN8Q+hZKPADYBy7vtqP27XTP1s='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, CSP_REVERSION_COMPARE_RAW_DIFF_STYLE],
+        "style-src-attr": ["'unsafe-hashes'", CSP_REVERSION_COMPARE_STYLE_ATTRIBUTE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Django's defaults, spelt out: what every response says to browsers besides the policy.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"stagecraft": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "stagecraft": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Every failed and successful admin login, and each lockout.
+        "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

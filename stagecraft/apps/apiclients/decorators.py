@@ -1,6 +1,7 @@
 """Authentication and body parsing for the JSON API, in the healthchecks style: one decorator checks
 the bearer token and the permission, parses the body, and hangs the client on `request`."""
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -10,12 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from stagecraft.libs.bearer import bearer_token
+from stagecraft.libs.client_address import caller
 from stagecraft.libs.json_errors import api_headers, error_item, error_response, method_not_allowed, too_big
+from stagecraft.libs.refusals import note_refused_token
 from stagecraft.libs.request_body import BodyError, Problem, read_json
 
 from .models import ApiClient
 
 View = Callable[..., HttpResponse]
+
+logger = logging.getLogger("stagecraft.api")
 
 
 class ApiRequest(HttpRequest):
@@ -62,7 +67,9 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | HttpResponse:
 def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:
     """Require a bearer token whose client is active and has `permission` (or `admin`).
 
-    Sets `request.api_client` and, with body=True, `request.json` (the parsed JSON object).
+    Sets `request.api_client` and, with body=True, `request.json` (the parsed JSON object). Every
+    call that may change something (not GET or HEAD) is logged on "stagecraft.api" with the client's
+    name and address; refused tokens are counted per address (stagecraft/libs/refusals.py).
     """
 
     def decorator(view: View) -> View:
@@ -70,9 +77,11 @@ def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             token = bearer_token(request)
             if token is None:
+                note_refused_token(request, "the configuration API")
                 return _unauthorised("Authentication required: send 'Authorization: Bearer <token>'.")
             client = ApiClient.objects.authenticate(token)
             if client is None:
+                note_refused_token(request, "the configuration API")
                 return _unauthorised(
                     "The bearer token is not valid: it is unknown or has been revoked.",
                     'Bearer error="invalid_token"',
@@ -90,7 +99,16 @@ def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:
                 if isinstance(parsed, HttpResponse):
                     return parsed
                 api_request.json = parsed
-            return api_headers(view(api_request, *args, **kwargs))
+            response = api_headers(view(api_request, *args, **kwargs))
+            if request.method not in ("GET", "HEAD"):
+                logger.info(
+                    "%s %s: answered %d, caller=%s",
+                    request.method,
+                    request.path[:200],
+                    response.status_code,
+                    caller(request, f"API client {client.name!r}"),
+                )
+            return response
 
         return wrapper
 

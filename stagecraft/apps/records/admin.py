@@ -14,8 +14,6 @@ from collections.abc import Sequence
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,6 +23,7 @@ from django.utils import timezone
 
 from stagecraft.apps.datasets.admin import DataSetAdmin
 from stagecraft.apps.datasets.services import DataSet
+from stagecraft.libs.client_address import caller
 
 from .admin_delete import get_deleted_objects_counting_records
 from .freshness import STALE, freshness_of
@@ -106,7 +105,7 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 try:
-                    stored = upload_records(data_set, upload.name, upload.read(), request.user)
+                    stored = upload_records(data_set, upload.name, upload.read(), request)
                 except (UploadError, RecordValidationError) as error:
                     errors = error.messages
                 else:
@@ -135,10 +134,10 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
         if request.method == "POST":
             deleted = empty_data_set(data_set)
             logger.info(
-                "ADMIN %s: emptied the data set, deleting records, count=%d, caller=admin user %s",
+                "ADMIN %s: emptied the data set, deleting records, count=%d, caller=%s",
                 data_set.name,
                 deleted,
-                request.user.get_username(),
+                caller(request, f"admin user {request.user.get_username()}"),
             )
             self.message_user(request, f"Deleted {deleted:,} records from {data_set.name}.", messages.SUCCESS)
             return HttpResponseRedirect(self._change_url(data_set))
@@ -153,19 +152,17 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
         return TemplateResponse(request, "admin/records/empty_confirmation.html", context)
 
 
-def upload_records(
-    data_set: DataSet, name: str, content: bytes, user: AbstractBaseUser | AnonymousUser
-) -> int:
+def upload_records(data_set: DataSet, name: str, content: bytes, request: HttpRequest) -> int:
     """Parse an uploaded file and store its records, all or nothing; returns how many were stored."""
     records = records_from_upload(name, content, data_set.upload_format)
     documents = prepare_records(data_set, records)
     stored = store_documents(data_set, documents)
     logger.info(
-        "UPLOAD %s: stored records from %s, count=%d, caller=admin user %s",
+        "UPLOAD %s: stored records from %r, count=%d, caller=%s",
         data_set.name,
         name,
         stored,
-        user.get_username(),
+        caller(request, f"admin user {request.user.get_username()}"),
     )
     return stored
 

@@ -1,8 +1,8 @@
-import secrets
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,11 +13,8 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from ..models import DataGroup, DataSet, DataType
 from ..models.data_set import FROZEN_FIELDS
+from ..tokens import generate_token
 from .filters import NamedRelationFilter
-
-
-def generate_token() -> str:
-    return secrets.token_hex(32)
 
 
 def recover_problem(version_id: str) -> str | None:
@@ -45,6 +42,22 @@ def recover_problem(version_id: str) -> str | None:
     return None
 
 
+# The extra_context key revision_view passes to changeform_view.
+TOKEN_BEFORE_REVERT = "data_set_token_before_revert"
+
+
+def recovered_token_message(data_set: DataSet, saved: bool) -> str:
+    if saved:
+        return (
+            f"Data set {data_set.name} was recovered with a new bearer token: tokens are not kept in the "
+            "history. Give the new token (on the data set's page) to its collector."
+        )
+    return (
+        f"Tokens are not kept in the history, so {data_set.name} gets the new bearer token below "
+        "when it is recovered. Give it to the data set's collector once you have saved."
+    )
+
+
 class DataSetForm(forms.ModelForm):
     class Meta:
         model = DataSet
@@ -68,6 +81,10 @@ class DataSetForm(forms.ModelForm):
             "auto_ids": forms.TextInput(attrs={"size": 70}),
             "upload_filters": forms.TextInput(attrs={"size": 70}),
         }
+
+    class Media:
+        # The "Use this token" button below.
+        js = ("datasets/admin/suggested_token.js",)
 
     def clean(self) -> dict[str, Any] | None:
         # The frozen fields are read-only on the change page, so Django would silently ignore a
@@ -96,9 +113,7 @@ class DataSetForm(forms.ModelForm):
             token = generate_token()
             token_field.help_text = format_html(
                 '{} A freshly generated token: <code id="suggested-token">{}</code> '
-                '<button type="button" id="use-suggested-token" '
-                "onclick=\"document.getElementById('id_bearer_token').value="
-                "document.getElementById('suggested-token').textContent\">Use this token</button>",
+                '<button type="button" id="use-suggested-token">Use this token</button>',
                 token_field.help_text,
                 token,
             )
@@ -154,6 +169,43 @@ class DataSetAdmin(CompareVersionAdmin):
             self.message_user(request, problem, messages.ERROR)
             return redirect("admin:datasets_dataset_recoverlist")
         return super().recover_view(request, version_id, extra_context)
+
+    def revision_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # Versions hold no token, and reversion shows the reverted data set without running signals
+        # (models.data_set.keep_token_on_revert): note the current token before it reverts, so the
+        # form below shows, and saves, the token the data set has now.
+        token = DataSet.objects.filter(pk=unquote(object_id)).values_list("bearer_token", flat=True).first()
+        context = {**(extra_context or {}), TOKEN_BEFORE_REVERT: token}
+        return super().revision_view(request, object_id, version_id, context)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # reversion's revision and recover views show this form over the data set they have just
+        # reverted or recreated from a version, in a transaction rolled back unless the form is saved.
+        if object_id is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        context = extra_context or {}
+        this_data_set = DataSet.objects.filter(pk=unquote(object_id))
+        if context.get(TOKEN_BEFORE_REVERT) is not None:
+            this_data_set.update(bearer_token=context[TOKEN_BEFORE_REVERT])
+        recovering = bool(context.get("recover"))
+        if recovering:
+            # A deleted data set comes back with a new token: the old one is not kept anywhere.
+            this_data_set.filter(bearer_token="").update(bearer_token=generate_token())
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if recovering:
+            recovered = this_data_set.first()
+            if recovered is not None and recovered.bearer_token:
+                saved = response.status_code == 302
+                self.message_user(request, recovered_token_message(recovered, saved), messages.WARNING)
+        return response
 
     def get_actions(self, request: HttpRequest) -> dict[str, object]:
         # Data sets are deleted one at a time, from their own page, after a confirmation.

@@ -4,6 +4,10 @@ The dump is a JSON list of `DataSet.to_dict()`. A data type's schema travels ins
 composed `schema`, under `definitions[<type name>]`, so an import can recreate missing types with
 the same schema: export, then import into an empty database, gives the same configuration.
 (A data type's description is not part of the format; created types get an empty one.)
+
+Bearer tokens are left out of an export unless asked for (a dump is easily copied around); an
+imported data set created without a "bearer_token" key gets a new token, returned once in
+ImportResult.new_tokens for the command to print.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +23,7 @@ from stagecraft.libs.validation import summarise
 from ..configuration import configure
 from ..models import DataGroup, DataSet, DataType
 from ..models.data_set import CONFIGURABLE_FIELDS, data_set_name
+from ..tokens import generate_token
 from .errors import MassUpdateError
 from .selection import select_data_sets
 
@@ -27,13 +32,20 @@ _KNOWN_KEYS = {"name", "data_group", "data_type", "schema", *CONFIGURABLE_FIELDS
 _ERRORS_SHOWN = 20
 
 
-def export_data_sets(data_group: str | None = None, data_type: str | None = None) -> list[dict]:
-    """Every data set (or those of a group and/or type), serialised, ordered by name."""
+def export_data_sets(
+    data_group: str | None = None, data_type: str | None = None, include_tokens: bool = False
+) -> list[dict]:
+    """Every data set (or those of a group and/or type), serialised, ordered by name; without their
+    bearer tokens unless `include_tokens`."""
     if data_group or data_type:
         data_sets = select_data_sets(data_group, data_type)
     else:
         data_sets = DataSet.objects.select_related("data_group", "data_type").order_by("name")
-    return [data_set.to_dict() for data_set in data_sets]
+    exported = [data_set.to_dict() for data_set in data_sets]
+    if not include_tokens:
+        for entry in exported:
+            del entry["bearer_token"]
+    return exported
 
 
 @dataclass
@@ -45,6 +57,8 @@ class ImportResult:
     created_groups: list[str] = field(default_factory=list)
     created_types: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Data sets created without a token in the dump, and the token each was given (shown once).
+    new_tokens: dict[str, str] = field(default_factory=dict)
 
 
 class _RollBack(Exception):
@@ -128,10 +142,7 @@ def _import_one(entry: object, index: int, update: bool, result: ImportResult, s
         )
     data_set = DataSet.objects.filter(data_group=group, data_type=data_type).first()
     if data_set is None:
-        data_set = DataSet(data_group=group, data_type=data_type)
-        configure(data_set, entry)
-        data_set.save()
-        result.created.append(name)
+        _create(DataSet(data_group=group, data_type=data_type), name, entry, result)
         return name
     if not update:
         result.skipped.append(name)
@@ -142,6 +153,14 @@ def _import_one(entry: object, index: int, update: bool, result: ImportResult, s
     data_set.save()
     result.updated.append(name)
     return name
+
+
+def _create(data_set: DataSet, name: str, entry: dict, result: ImportResult) -> None:
+    configure(data_set, entry)
+    if "bearer_token" not in entry:
+        data_set.bearer_token = result.new_tokens[name] = generate_token()
+    data_set.save()
+    result.created.append(name)
 
 
 def _type_schema(entry: dict, type_name: str) -> dict | None:

@@ -4,6 +4,8 @@ from typing import Any, Self
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 
 from ..schema import compose_schema
 from ..validators import (
@@ -54,7 +56,12 @@ def data_set_name(group_name: str, type_name: str) -> str:
     return f"{group_name}_{type_name}".replace("-", "_")
 
 
-@reversion.register()
+# Left out of every version: a rotated token must not live on in the history, nor come back through
+# Revert or Recover (see keep_token_on_revert below, and the admin's recover_view).
+UNVERSIONED_FIELDS = ("bearer_token",)
+
+
+@reversion.register(exclude=UNVERSIONED_FIELDS)
 class DataSet(models.Model):
     name = models.CharField(
         max_length=200,
@@ -214,3 +221,17 @@ class DataSet(models.Model):
             "published": self.published,
             "schema": self.schema,
         }
+
+
+@receiver(pre_save, sender=DataSet)
+def keep_token_on_revert(sender: type[DataSet], instance: DataSet, raw: bool, **kwargs: object) -> None:
+    """A revert keeps the data set's current token.
+
+    Reverting saves the stored version "raw", every field from the version; the version has no token,
+    so the field would fall back to "" and refuse the collector's writes. Raw saves are also how
+    loaddata writes fixtures: a fixture can't change an existing data set's token either.
+    """
+    if raw and instance.pk is not None:
+        current = DataSet.objects.filter(pk=instance.pk).values_list("bearer_token", flat=True).first()
+        if current is not None:
+            instance.bearer_token = current

@@ -1,7 +1,10 @@
-"""End to end in a real browser: an admin sets up a data set, edits it and reverts the edit.
+"""End to end in a real browser: an admin sets up a data set, edits it and reverts the edit; every
+admin, metrics and records page works under the Content-Security-Policy; a locked-out login is told why.
 
 Playwright for Python drives Debian's Chromium (/usr/bin/chromium, which ./run_tests.sh installs
-with apt-get where it can). Without it the test is skipped, saying why.
+with apt-get where it can). Without it the tests are skipped, saying why. Every page the tests visit
+must log no error to the browser's console: a script or style the Content-Security-Policy blocks is
+reported there (and by a `securitypolicyviolation` listener the tests add to every page).
 """
 
 import re
@@ -12,6 +15,15 @@ from django.db import connections
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.testing.cast import PASSWORD
+
+# Every page reports what the Content-Security-Policy blocked (Chromium also logs it itself).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    const blocked = event.blockedURI || "inline";
+    console.error(`securitypolicyviolation: ${event.violatedDirective} blocked ${blocked}`
+        + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,7 +39,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
+def console_errors() -> list[str]:
+    """What the pages visited so far logged as errors in the browser's console."""
+    return []
+
+
+@pytest.fixture
+def page(live_server, monkeypatch, console_errors):
     if not CHROMIUM.exists():
         pytest.skip(
             f"{CHROMIUM} not found; install Debian's chromium package "
@@ -42,7 +60,11 @@ def page(live_server, monkeypatch):
         try:
             context = browser.new_context(base_url=live_server.url)
             context.set_default_timeout(20_000)
-            yield context.new_page()
+            context.add_init_script(REPORT_CSP_VIOLATIONS)
+            page = context.new_page()
+            page.on("console", lambda message: _note_console_error(message, console_errors))
+            page.on("pageerror", lambda error: console_errors.append(str(error)))
+            yield page
         finally:
             # While Playwright's sync API runs, the test's ORM calls get a database connection of
             # their own that pytest-django doesn't close; left open, it stops PostgreSQL from
@@ -51,12 +73,19 @@ def page(live_server, monkeypatch):
             browser.close()
 
 
+def _note_console_error(message, console_errors: list[str]) -> None:
+    url = message.location.get("url", "")
+    # The site has no favicon; browsers ask for one anyway.
+    if message.type == "error" and not url.endswith("/favicon.ico"):
+        console_errors.append(f"{message.text} ({url})")
+
+
 def save(page) -> None:
     page.locator('input[name="_save"]').click()
     page.wait_for_load_state()
 
 
-def test_an_admin_creates_edits_and_reverts_a_data_set(admin_user, page):
+def test_an_admin_creates_edits_and_reverts_a_data_set(admin_user, page, console_errors):
     from playwright.sync_api import expect
 
     page.goto("/admin/login/")
@@ -110,19 +139,112 @@ def test_an_admin_creates_edits_and_reverts_a_data_set(admin_user, page):
     expect(page.locator("body")).to_contain_text("False changed to: True")
     expect(page.locator("body")).to_contain_text("Changed Published and Bearer token.")
 
+    # Tokens are not versioned: reverting keeps the current one.
     page.goto(f"/admin/datasets/dataset/{data_set.pk}/history/")
     rows.nth(1).locator("th a").click()
-    expect(page.locator("#id_bearer_token")).to_have_value(suggested)
+    expect(page.locator("#id_bearer_token")).to_have_value("edited-token")
     expect(page.locator("#id_published")).not_to_be_checked()
     save(page)
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     page.goto(f"/admin/datasets/dataset/{data_set.pk}/change/")
-    expect(page.locator("#id_bearer_token")).to_have_value(suggested)
+    expect(page.locator("#id_bearer_token")).to_have_value("edited-token")
     expect(page.locator("#id_published")).not_to_be_checked()
     page.goto(f"/admin/datasets/dataset/{data_set.pk}/history/")
     expect(rows).to_have_count(3)
     expect(rows.nth(0)).to_contain_text("Reverted to previous version")
     expect(rows.nth(0)).to_contain_text("alice")
     data_set.refresh_from_db()
-    assert (data_set.bearer_token, data_set.published) == (suggested, False)
+    assert (data_set.bearer_token, data_set.published) == ("edited-token", False)
+    assert console_errors == []
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator('input[type="submit"]').click()
+    page.wait_for_load_state()
+
+
+def test_the_admin_records_and_metrics_pages_run_under_the_content_security_policy(
+    page, console_errors, django_user_model
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from playwright.sync_api import expect
+
+    from stagecraft.apps.datasets.demo import load_demo_data
+
+    load_demo_data()
+    # The metrics app's demo records and one run of its schedule (commands: metrics sits above datasets).
+    call_command("load_demo_health_records", stdout=StringIO())
+    call_command("run_periodic_schedule", stdout=StringIO())
+    django_user_model.objects.create_superuser("alice", "alice@example.org", "a-long-password")
+    data_set = DataSet.objects.get(name="carers_allowance_monitoring")
+    deleted = DataSet.objects.get(name="prison_visits_transactions_by_channel")
+
+    log_in(page, "alice", "a-long-password")
+    expect(page.locator("#metrics-link")).to_be_visible()
+    pages = [
+        "/admin/datasets/dataset/?data_group__id__exact=1",
+        f"/admin/datasets/dataset/{data_set.pk}/change/",
+        f"/admin/datasets/dataset/{data_set.pk}/records/upload/",
+        f"/admin/datasets/dataset/{data_set.pk}/records/empty/",
+        f"/admin/datasets/dataset/{deleted.pk}/delete/",
+        "/admin/datasets/datatype/1/change/",
+        "/admin/auth/user/",
+        "/admin/axes/accessattempt/",
+        "/metrics/",
+        "/stockandflow-admin/",
+    ]
+    for url in pages:
+        page.goto(url)
+        expect(page.locator("#content")).to_be_visible()
+    expect(page.locator("#container")).to_have_css("display", "flex")
+
+    # The records part of the data set page is styled by its static stylesheet.
+    page.goto(f"/admin/datasets/dataset/{data_set.pk}/change/")
+    expect(page.locator("#records-freshness strong")).to_have_css("color", "rgb(186, 33, 33)")
+
+    page.goto(f"/admin/records/query/{data_set.pk}/")
+    page.locator('input[type="submit"]').click()
+    expect(page.locator("#query-result")).to_have_css("overflow", "auto")
+
+    page.goto("/metrics/data-set-health/")
+    expect(page.locator(".sf-grid").first).to_have_css("display", "flex")
+    page.locator("text=Go through the members").first.click()
+    page.wait_for_load_state()
+
+    # Deleting and recovering a data set: the recover form offers a new token.
+    page.goto(f"/admin/datasets/dataset/{deleted.pk}/delete/")
+    page.locator('input[type="submit"]').click()
+    expect(page.locator(".messagelist")).to_contain_text("was deleted successfully")
+    page.goto("/admin/datasets/dataset/recover/")
+    page.locator("tr", has_text="prison_visits_transactions_by_channel").locator("th a").click()
+    expect(page.locator(".messagelist")).to_contain_text("gets the new bearer token below")
+    new_token = page.locator("#id_bearer_token").input_value()
+    save(page)
+    expect(page.locator(".messagelist")).to_contain_text("was recovered with a new bearer token")
+    assert DataSet.objects.get(name="prison_visits_transactions_by_channel").bearer_token == new_token
+
+    assert console_errors == []
+
+
+def test_an_admin_locked_out_after_failed_logins_is_told_why(
+    page, console_errors, django_user_model, settings
+):
+    from playwright.sync_api import expect
+
+    django_user_model.objects.create_superuser("alice", "alice@example.org", "a-long-password")
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(page, "alice", "a-wrong-password")
+    expect(page.locator("#lockout-message")).to_contain_text("Too many failed logins for alice")
+
+    log_in(page, "alice", "a-long-password")
+    expect(page.locator("#lockout-message")).to_be_visible()
+    expect(page.locator("#site-name")).to_be_visible()
+    # The lockout page is answered with 429 Too Many Requests, which the browser reports too.
+    assert [error for error in console_errors if "status of 429" not in error] == []

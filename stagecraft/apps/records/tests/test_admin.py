@@ -107,8 +107,8 @@ def test_it_uploads_a_csv_file_through_the_pipeline(admin_client, data_set, reco
     assert first is not None
     assert first.data["_day_start_at"].endswith("T00:00:00+00:00")
     assert (
-        "UPLOAD carers_allowance_journey: stored records from data.csv, count=2, caller=admin user alice"
-        in (records_log.text)
+        "UPLOAD carers_allowance_journey: stored records from 'data.csv', count=2, "
+        "caller=admin user alice from 127.0.0.1" in (records_log.text)
     )
     page = admin_client.get(change_url(data_set)).content.decode()
     assert "Stored 2 records from data.csv" in page
@@ -191,7 +191,8 @@ def test_emptying_deletes_the_records_and_keeps_the_data_set(admin_client, data_
     assert Record.objects.filter(data_set=other).count() == 2
     assert DataSet.objects.filter(pk=data_set.pk).exists()
     assert (
-        "ADMIN carers_allowance_journey: emptied the data set, deleting records, count=3" in records_log.text
+        "ADMIN carers_allowance_journey: emptied the data set, deleting records, count=3, "
+        "caller=admin user alice from 127.0.0.1" in records_log.text
     )
 
 

@@ -143,7 +143,10 @@ def test_it_rejects_an_unknown_data_set(client, data_set):
 def test_it_logs_the_write_without_the_token(client, data_set, records_log):
     post(client, URL, [{"_timestamp": TS}, {"_timestamp": TS}], HTTP_USER_AGENT="collector/1.0")
     [line] = [r.getMessage() for r in records_log.records if r.name == "stagecraft.records"]
-    assert line == "POST carers_allowance_journey: stored records, count=2, caller=127.0.0.1 (collector/1.0)"
+    assert line == (
+        "POST carers_allowance_journey: stored records, count=2, "
+        "caller=the data set's token from 127.0.0.1, user_agent='collector/1.0'"
+    )
     assert "secret" not in records_log.text
 
 

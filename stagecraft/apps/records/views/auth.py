@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.bearer import bearer_token, secrets_match
+from stagecraft.libs.refusals import note_refused_token
 
 from .answers import data_store_error
 
@@ -12,6 +13,7 @@ def refuse_unless_authorised(request: HttpRequest, data_set: DataSet) -> HttpRes
     """The 401 response when the request may not write to the data set, else None."""
     if secrets_match(bearer_token(request, literal_prefix=True), data_set.bearer_token):
         return None
+    note_refused_token(request, f"data set {data_set.name}")
     if "Authorization" not in request.headers:
         message = "Expected header of form: Authorization: Bearer <token>"
     else:

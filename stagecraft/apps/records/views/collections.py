@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.bearer import bearer_token, secrets_match
+from stagecraft.libs.client_address import caller
+from stagecraft.libs.refusals import note_refused_token
 
 from ..storage import empty_data_set
 from .answers import data_store_answer
@@ -35,7 +37,12 @@ def delete_collection(request: HttpRequest, name: str) -> HttpResponse:
     if data_set is None:
         return _answer(404, "error", f'No collection exists with name "{name}"')
     deleted = empty_data_set(data_set)
-    logger.info("DELETE %s: dropped the collection, deleting records, count=%d", name, deleted)
+    logger.info(
+        "DELETE %s: dropped the collection, deleting records, count=%d, caller=%s",
+        name,
+        deleted,
+        caller(request, "the collection endpoint token"),
+    )
     return _answer(200, "ok", f"Deleted {name}")
 
 
@@ -64,6 +71,7 @@ def _refuse_unless_authorised(request: HttpRequest) -> HttpResponse | None:
     expected = getattr(settings, "STAGECRAFT_COLLECTION_ENDPOINT_TOKEN", "")
     if secrets_match(bearer_token(request, literal_prefix=True), expected):
         return None
+    note_refused_token(request, "the collection endpoint")
     response = _answer(401, "error", "Unauthorized: invalid or no token given.")
     response["WWW-Authenticate"] = "bearer"
     return response

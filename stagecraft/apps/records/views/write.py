@@ -2,7 +2,8 @@
 
 Every route checks, in order: the data set exists (404), the bearer token (401), the body (400 or
 413), the records (400 listing every error); then stores the batch all or nothing. Every write,
-empty and delete is logged on "stagecraft.records" with the data set, the count and the caller.
+empty and delete is logged on "stagecraft.records" with the data set, the count and the caller (the
+data set's token, from the client's address: stagecraft/libs/client_address.py).
 """
 
 import logging
@@ -10,6 +11,7 @@ import logging
 from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.datasets.services import DataSet
+from stagecraft.libs.client_address import caller
 
 from ..pipeline import RecordValidationError, prepare_records
 from ..storage import delete_record, empty_data_set, patch_record, store_documents
@@ -119,19 +121,17 @@ def _find(**lookup: str) -> DataSet | None:
     return DataSet.objects.select_related("data_group", "data_type").filter(**lookup).first()
 
 
-def caller(request: HttpRequest) -> str:
-    """Who wrote, for the log: the client's address and user agent (never the token)."""
-    address = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip() or request.META.get(
-        "REMOTE_ADDR", "unknown address"
-    )
-    agent = request.headers.get("User-Agent", "no user agent")[:200]
-    # Client-supplied text: keep it on one log line.
-    return f"{address} ({agent})".replace("\n", " ").replace("\r", " ")
-
-
 def _log(request: HttpRequest, data_set: DataSet, action: str, count: int) -> None:
+    # Every route here checked the data set's token first: that is who wrote. The User-Agent is what
+    # the client says about itself, logged as such (repr keeps it on one line).
     logger.info(
-        "%s %s: %s, count=%d, caller=%s", request.method, data_set.name, action, count, caller(request)
+        "%s %s: %s, count=%d, caller=%s, user_agent=%r",
+        request.method,
+        data_set.name,
+        action,
+        count,
+        caller(request, "the data set's token"),
+        request.headers.get("User-Agent", "")[:200],
     )
 
 

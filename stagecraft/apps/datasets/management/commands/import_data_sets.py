@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Create data sets from a JSON list of serialised data sets (what export_data_sets writes and "
         "the API returns), with their data groups and data types when missing. Existing data sets "
-        "are skipped, or updated with --update. One revision, all or nothing."
+        "are skipped, or updated with --update. A data set created without a bearer_token in the "
+        "dump gets a new token, printed once. One revision, all or nothing."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         ):
             for name in names:
                 self.stdout.write(f"{name}: {verb}{label}")
+        if result.new_tokens:
+            self._print_new_tokens(result.new_tokens, dry_run)
         summary = (
             f"{len(result.created)} data sets {verb}created, {len(result.updated)} {verb}updated, "
             f"{len(result.skipped) + len(result.unchanged)} left as they were"
@@ -55,3 +58,12 @@ class Command(BaseCommand):
             summary += f"; new data types: {', '.join(result.created_types)}"
         prefix = "Dry run, nothing was changed: " if dry_run else "Imported: "
         self.stdout.write(prefix + summary + ".")
+
+    def _print_new_tokens(self, new_tokens: dict[str, str], dry_run: bool) -> None:
+        if dry_run:
+            names = ", ".join(new_tokens)
+            self.stdout.write(f"These data sets have no token in the dump and would get a new one: {names}")
+            return
+        self.stdout.write("New bearer tokens (shown only once; give each to the data set's collector now):")
+        for name, token in new_tokens.items():
+            self.stdout.write(f"  {name}: {token}")

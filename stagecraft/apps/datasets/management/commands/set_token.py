@@ -1,12 +1,9 @@
-import secrets
 from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ...mass_update import DataSetMassUpdate, MassUpdateError, describe_selection
-
-# 32 random bytes, URL-safe: the strength of the tokens the admin's "generate" link makes.
-TOKEN_BYTES = 32
+from ...tokens import generate_token
 
 
 class Command(BaseCommand):
@@ -48,7 +45,7 @@ class Command(BaseCommand):
         if token is not None and not token.strip():
             raise CommandError("The token is empty: give a token, or --generate to make one.")
         if generate:
-            token = secrets.token_urlsafe(TOKEN_BYTES)
+            token = generate_token()
         selection = describe_selection(data_group_name, data_type_name)
         update = DataSetMassUpdate(data_group=data_group_name, data_type=data_type_name)
         try:

@@ -185,21 +185,22 @@ def test_it_reverts_a_data_set_from_its_history_in_one_revision(admin_client, ad
     assert url in history.content.decode()
 
     page = admin_client.get(url)
-    assert page.context["adminform"].form["bearer_token"].value() == "first-token"
+    # Tokens are not versioned: the revert keeps the current one.
+    assert page.context["adminform"].form["bearer_token"].value() == "second-token"
     with new_revisions() as log:
         response = admin_client.post(url, form_data(page))
     assert response.status_code == 302
     data_set.refresh_from_db()
-    assert (data_set.bearer_token, data_set.published) == ("first-token", False)
+    assert (data_set.bearer_token, data_set.published) == ("second-token", False)
     assert_one_revision(log, admin_user, log.only.comment, [data_set])
     assert log.only.comment.startswith("Reverted to previous version, saved on")
 
 
-def test_it_compares_two_versions_of_a_data_set(admin_client, group, data_type):
+def test_it_compares_two_versions_of_a_data_set_without_their_tokens(admin_client, group, data_type):
     admin_client.post(ADD_URL, add_data(group, data_type, bearer_token="first-token"))
     data_set = DataSet.objects.get()
     data = form_data(admin_client.get(change_url(data_set)))
-    admin_client.post(change_url(data_set), {**data, "bearer_token": "second-token"})
+    admin_client.post(change_url(data_set), {**data, "bearer_token": "second-token", "auto_ids": "channel"})
     first, second = versions_of(data_set)
     with new_revisions() as log:
         response = admin_client.get(
@@ -208,8 +209,9 @@ def test_it_compares_two_versions_of_a_data_set(admin_client, group, data_type):
         )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<del>- first-token</del>" in body
-    assert "<ins>+ second-token</ins>" in body
+    assert "<ins>+ channel</ins>" in body
+    assert "first-token" not in body
+    assert "second-token" not in body
     assert log.new == []
 
 
@@ -224,15 +226,21 @@ def test_it_recovers_a_deleted_data_set(admin_client, admin_user, group, data_ty
     recover_list = admin_client.get(reverse("admin:datasets_dataset_recoverlist"))
     (deleted,) = recover_list.context["deleted"]
     url = reverse("admin:datasets_dataset_recover", args=[deleted.pk])
+    page = admin_client.get(url)
+    new_token = page.context["adminform"].form["bearer_token"].value()
+    assert re.fullmatch(r"[0-9a-f]{64}", new_token)
+    assert "gets the new bearer token below" in page.content.decode()
     with new_revisions() as log:
-        response = admin_client.post(url, form_data(admin_client.get(url)))
-    assert response.status_code == 302
+        response = admin_client.post(url, form_data(page), follow=True)
+    assert response.status_code == 200
     recovered = DataSet.objects.get()
-    assert (recovered.pk, recovered.name, recovered.auto_ids) == (
+    assert (recovered.pk, recovered.name, recovered.auto_ids, recovered.bearer_token) == (
         data_set.pk,
         data_set.name,
         "_timestamp,rating_1",
+        new_token,
     )
+    assert f"Data set {data_set.name} was recovered with a new bearer token" in response.content.decode()
     assert_one_revision(log, admin_user, log.only.comment, [recovered])
 
 

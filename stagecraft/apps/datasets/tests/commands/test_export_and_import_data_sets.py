@@ -25,7 +25,7 @@ def wipe() -> None:
 
 
 def test_export_writes_the_api_json_to_stdout_and_the_summary_to_stderr(demo):
-    out, err = run("export_data_sets --data-group-name carers-allowance")
+    out, err = run("export_data_sets --data-group-name carers-allowance --include-tokens")
 
     exported = json.loads(out)
     assert [d["name"] for d in exported] == [
@@ -35,13 +35,46 @@ def test_export_writes_the_api_json_to_stdout_and_the_summary_to_stderr(demo):
         "carers_allowance_transactions_by_channel",
     ]
     assert exported[0] == DataSet.objects.get(name=exported[0]["name"]).to_dict()
-    assert err == "Exported 4 data sets.\n"
+    assert err == "Exported 4 data sets, with their bearer tokens: keep the file safe.\n"
+
+
+def test_export_leaves_the_tokens_out_unless_asked(demo):
+    out, err = run("export_data_sets --data-group-name carers-allowance")
+
+    exported = json.loads(out)
+    assert [d["name"] for d in exported] == [
+        "carers_allowance_customer_satisfaction",
+        "carers_allowance_monitoring",
+        "carers_allowance_realtime",
+        "carers_allowance_transactions_by_channel",
+    ]
+    assert not any("bearer_token" in entry for entry in exported)
+    for token in DataSet.objects.values_list("bearer_token", flat=True):
+        assert token not in out
+    assert err == "Exported 4 data sets without their bearer tokens (--include-tokens to include them).\n"
+
+
+def test_import_prints_each_new_token_once(demo, tmp_path):
+    dump = tmp_path / "dump.json"
+    dump.write_text(json.dumps([{"data_group": "new-service", "data_type": "realtime"}]))
+
+    out, _ = run(f"import_data_sets {dump}")
+
+    token = DataSet.objects.get(name="new_service_realtime").bearer_token
+    assert out.splitlines() == [
+        "new_service_realtime: created",
+        "New bearer tokens (shown only once; give each to the data set's collector now):",
+        f"  new_service_realtime: {token}",
+        "Imported: 1 data sets created, 0 updated, 0 left as they were; new data groups: new-service.",
+    ]
+    assert out.count(token) == 1
 
 
 def test_export_then_import_on_an_empty_database_reproduces_the_configuration(demo, tmp_path):
     dump = tmp_path / "dump.json"
     out, _ = run(f"export_data_sets --output {dump}")
-    assert out == f"Exported 12 data sets to {dump}.\n"
+    note = "without their bearer tokens (--include-tokens to include them)"
+    assert out == f"Exported 12 data sets to {dump} {note}.\n"
     before = dump.read_text()
     schemas = dict(DataType.objects.values_list("name", "schema"))
     wipe()
@@ -82,6 +115,7 @@ def test_import_dry_run_writes_nothing(demo, tmp_path):
 
     assert out.splitlines() == [
         "new_service_realtime: would be created",
+        "These data sets have no token in the dump and would get a new one: new_service_realtime",
         "Dry run, nothing was changed: 1 data sets would be created, 0 would be updated, "
         "0 left as they were; "
         "new data groups: new-service.",

@@ -68,24 +68,54 @@ def odd_data_set() -> DataSet:
 def test_export_then_import_into_an_empty_database_gives_the_same_configuration(frozen_now):
     load_demo_data()
     odd_data_set()
-    before, dump = configuration(), export_data_sets()
+    before, dump = configuration(), export_data_sets(include_tokens=True)
 
     empty_database()
     result = import_data_sets(dump, source="dump.json")
 
     assert configuration() == before
-    assert export_data_sets() == dump
+    assert export_data_sets(include_tokens=True) == dump
     assert len(result.created) == 13
     assert result.skipped == []
     assert result.warnings == []
     assert "bookings" in result.created_types
     assert "carers-allowance" in result.created_groups
+    assert result.new_tokens == {}
+
+
+def test_without_tokens_an_import_gives_each_created_data_set_a_new_one(frozen_now):
+    load_demo_data()
+    old_tokens = set(DataSet.objects.values_list("bearer_token", flat=True))
+    dump = export_data_sets()
+    assert not any("bearer_token" in entry for entry in dump)
+
+    empty_database()
+    result = import_data_sets(dump)
+
+    new_tokens = dict(DataSet.objects.values_list("name", "bearer_token"))
+    assert result.new_tokens == new_tokens
+    assert len(set(new_tokens.values())) == 12
+    assert not old_tokens & set(new_tokens.values())
+    assert export_data_sets() == dump
+
+
+def test_an_update_without_a_token_keeps_the_existing_one(frozen_now):
+    DataSetFactory.create(bearer_token="kept-token")
+    data_set = DataSet.objects.get(bearer_token="kept-token")
+    entry = {**data_set.to_dict(), "published": True}
+    del entry["bearer_token"]
+
+    result = import_data_sets([entry], update=True)
+
+    data_set.refresh_from_db()
+    assert (data_set.bearer_token, data_set.published) == ("kept-token", True)
+    assert result.new_tokens == {}
 
 
 def test_it_exports_as_the_api_serialises_filtered_by_group_and_type(frozen_now):
     load_demo_data()
 
-    exported = export_data_sets("carers-allowance", "realtime")
+    exported = export_data_sets("carers-allowance", "realtime", include_tokens=True)
 
     assert exported == [DataSet.objects.get(name="carers_allowance_realtime").to_dict()]
     assert [d["name"] for d in export_data_sets(data_type="monitoring")] == [
@@ -139,16 +169,26 @@ def test_a_dry_run_reports_and_writes_nothing(frozen_now):
     assert not Revision.objects.exists()
 
 
-def test_a_minimal_entry_takes_the_defaults(frozen_now):
-    import_data_sets([{"data_group": "new-service", "data_type": "transactions-by-channel"}])
+def test_a_minimal_entry_takes_the_defaults_and_a_new_token(frozen_now):
+    result = import_data_sets([{"data_group": "new-service", "data_type": "transactions-by-channel"}])
 
     data_set = DataSet.objects.get()
-    assert (data_set.name, data_set.bearer_token, data_set.max_age_expected, data_set.queryable) == (
+    assert (data_set.name, data_set.max_age_expected, data_set.queryable) == (
         "new_service_transactions_by_channel",
-        "",
         86400,
         True,
     )
+    assert result.new_tokens == {data_set.name: data_set.bearer_token}
+    assert len(data_set.bearer_token) == 64
+
+
+def test_a_null_token_means_no_token(frozen_now):
+    entry = {"data_group": "new-service", "data_type": "realtime", "bearer_token": None}
+
+    result = import_data_sets([entry])
+
+    assert DataSet.objects.get().bearer_token == ""
+    assert result.new_tokens == {}
 
 
 def test_it_warns_when_an_existing_type_has_another_schema(frozen_now):
