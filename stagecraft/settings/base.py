@@ -85,6 +85,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Project-wide static files that no single app owns: vendored browser libraries (Chart.js 4.6.1 in
+# stagecraft/static/vendor/chartjs/, see its README.md).
+STATICFILES_DIRS = [BASE_DIR / "stagecraft" / "static"]
 STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
