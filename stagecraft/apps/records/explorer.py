@@ -36,7 +36,7 @@ class Table:
 
 
 def result_table(query: Query, rows: list[dict]) -> Table:
-    lines = []
+    lines: list[dict] = []
     for row in rows:
         values = row.get("values")
         if query.group_by and query.period and isinstance(values, list):
@@ -104,7 +104,7 @@ def _grouped_period_chart(query: Query, rows: list[dict]) -> dict:
 
 def _group_buckets(query: Query, rows: list[dict]) -> list[tuple[str, dict]]:
     """(group label, bucket) pairs, from nested `values` or from flattened rows."""
-    pairs = []
+    pairs: list[tuple[str, dict]] = []
     for row in rows:
         values = row.get("values")
         buckets = values if isinstance(values, list) else [row]

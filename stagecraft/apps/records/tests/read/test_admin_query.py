@@ -203,7 +203,9 @@ def test_the_public_address_is_a_link_and_a_curl_line(licensing, admin_client):
 def test_the_answer_downloads_as_csv_without_the_preview_limit(licensing, admin_client, monkeypatch):
     monkeypatch.setattr("stagecraft.apps.records.views.admin_query.PREVIEW_LIMIT", 2)
     page = admin_client.get(url(licensing), {"filter_by": "authority:Westminster"}).content.decode()
-    csv_link = html.unescape(re.search(r'id="explorer-csv" href="([^"]+)"', page)[1])
+    found = re.search(r'id="explorer-csv" href="([^"]+)"', page)
+    assert found is not None
+    csv_link = html.unescape(found[1])
 
     response = admin_client.get(url(licensing) + csv_link)
 
