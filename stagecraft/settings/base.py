@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "reversion",
     "reversion_compare",
+    # Only for its static files: the Swagger UI build behind /api/docs (stagecraft/templates/api_docs.html).
+    "drf_spectacular_sidecar",
     "stagecraft.apps.datasets",
     "stagecraft.apps.records",
     "stagecraft.apps.apiclients",
