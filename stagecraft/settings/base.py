@@ -1,6 +1,7 @@
 """Settings shared by every environment. Secrets and the database come from the environment."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -117,11 +118,16 @@ ALERTS_MUTE_LINK_MAX_AGE = env_int("ALERTS_MUTE_LINK_MAX_AGE", 30 * 24 * 3600)
 ALERTS_GIVE_UP_AFTER = env_int("ALERTS_GIVE_UP_AFTER", 3 * 24 * 3600)
 ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)
 
-LOGGING = {
+# Each line once: "django" gets our handler in place of Django's default ones and does not also
+# propagate to the root logger (which printed "Watching for file changes" and every 4xx twice).
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"stagecraft": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "stagecraft": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
