@@ -3,7 +3,9 @@
   `outsider` and their logged-in test clients; API clients: `cast`);
 - stagecraft/testing/api.py: the configuration API's test client (`api`), checked against the OpenAPI
   document.
+- stagecraft/testing/browser.py: a real browser (`page`: Playwright driving Chromium) for the browser
+  tests.
 Plain helpers that tests import: stagecraft/testing/clock.py (pinning the clock) and
 stagecraft/testing/commands.py (running management commands)."""
 
-pytest_plugins = ["stagecraft.testing.cast", "stagecraft.testing.api"]
+pytest_plugins = ["stagecraft.testing.cast", "stagecraft.testing.api", "stagecraft.testing.browser"]

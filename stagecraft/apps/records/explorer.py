@@ -7,7 +7,8 @@
     result_chart(query, rows) -> dict | None
         The data for Chart.js (drawn by static/records/explorer.js): lines over time for period
         queries (one line per numeric key, or per group when grouped), bars for group_by queries
-        (one bar per group, one series per numeric key), nothing for raw queries.
+        (one bar per group, one series per numeric key), nothing for raw queries. An empty period's
+        sum or count (null in the answer) is drawn as 0; an empty mean is a gap.
         {"type": "line" | "bar", "title": str, "labels": [str],
          "datasets": [{"label": str, "data": [number | null]}]}
 
@@ -70,7 +71,7 @@ def result_chart(query: Query, rows: list[dict]) -> dict | None:
         return None
     if query.period and not query.group_by:
         labels = [_period_label(query, row.get("_start_at")) for row in rows]
-        datasets = [_series(key, [row.get(key) for row in rows]) for key in numeric_keys(query)]
+        datasets = [_series(key, [_value(row, key) for row in rows]) for key in numeric_keys(query)]
         return _chart("line", f"Per {query.period.name}", labels, datasets)
     if query.period:
         return _grouped_period_chart(query, rows)
@@ -91,7 +92,7 @@ def _grouped_period_chart(query: Query, rows: list[dict]) -> dict:
         label = _period_label(query, bucket.get("_start_at"))
         if label not in starts:
             starts.append(label)
-        series.setdefault(group, {})[label] = bucket.get(metric)
+        series.setdefault(group, {})[label] = _value(bucket, metric)
     datasets = [
         _series(group, [values.get(start) for start in starts])
         for group, values in list(series.items())[:MAX_CHART_SERIES]
@@ -110,6 +111,14 @@ def _group_buckets(query: Query, rows: list[dict]) -> list[tuple[str, dict]]:
         buckets = values if isinstance(values, list) else [row]
         pairs.extend((_group_label(query, row), bucket) for bucket in buckets)
     return pairs
+
+
+def _value(row: dict, key: str) -> object:
+    """The row's value of `key`; an empty period's sum or count (null in the answer) is drawn as 0."""
+    value = row.get(key)
+    if value is None and row.get("_count") == 0 and key.endswith((":sum", ":count")):
+        return 0
+    return value
 
 
 def _group_label(query: Query, row: dict) -> str:

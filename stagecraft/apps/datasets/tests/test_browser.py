@@ -1,54 +1,17 @@
 """End to end in a real browser: an admin sets up a data set, edits it and reverts the edit.
 
-Playwright for Python drives Debian's Chromium (/usr/bin/chromium, which ./run_tests.sh installs
-with apt-get where it can). Without it the test is skipped, saying why.
+The `page` fixture (stagecraft/testing/browser.py) drives Debian's Chromium with Playwright; without
+it the test is skipped, saying why.
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.testing.cast import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} not found; install Debian's chromium package "
-            "(apt-get install chromium) to run the browser test"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=live_server.url)
-            context.set_default_timeout(20_000)
-            yield context.new_page()
-        finally:
-            # While Playwright's sync API runs, the test's ORM calls get a database connection of
-            # their own that pytest-django doesn't close; left open, it stops PostgreSQL from
-            # dropping the test database.
-            connections.close_all()
-            browser.close()
 
 
 def save(page) -> None:

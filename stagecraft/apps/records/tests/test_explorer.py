@@ -21,7 +21,8 @@ def test_hours_are_labelled_with_their_time_and_booleans_are_not_charted():
     chart = result_chart(query(**HOURS, collect="ok:sum"), rows)
     assert chart is not None
     assert chart["labels"] == ["2014-01-20 00:00", "2014-01-20 01:00"]
-    assert chart["datasets"][1] == {"label": "ok:sum", "data": [None, None]}
+    # A boolean is not drawn; an empty hour's sum (null) is drawn as 0.
+    assert chart["datasets"][1] == {"label": "ok:sum", "data": [None, 0]}
 
 
 def test_flattened_rows_make_a_line_per_group():

@@ -169,7 +169,7 @@ def test_a_grouped_period_query_is_a_line_per_group_and_a_line_per_bucket_in_the
         "type": "line",
         "title": "value:sum per week, by authority",
         "labels": ["2012-12-03", "2012-12-10"],
-        "datasets": [{"label": "Camden", "data": [None, 5]}, {"label": "Westminster", "data": [2, 11]}],
+        "datasets": [{"label": "Camden", "data": [0, 5]}, {"label": "Westminster", "data": [2, 11]}],
     }
     head, rows = table(response)
     assert head == ["authority", "_start_at", "_end_at", "_count", "value:sum"]
