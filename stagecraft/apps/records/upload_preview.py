@@ -127,13 +127,15 @@ def group_errors(errors: list[RecordError], row_numbers: list[int]) -> list[Erro
 
 
 def schema_fields(schema: dict) -> tuple[list[str], set[str]]:
-    """The fields a data set's schema names (its properties, then required fields), in order, and
-    the required ones, looking into `allOf` and its local `$ref`s (a data set's composed schema is
+    """The fields a data set's schema names (its properties and required fields, by name within each
+    part of the schema), and the required ones, looking into `allOf` and its local `$ref`s (a data
+    set's composed schema is
     `{"allOf": [{"$ref": "#/definitions/_timestamp"}, {"$ref": "#/definitions/<type>"}]}`)."""
     names: list[str] = []
     required: set[str] = set()
     for part in _schema_parts(schema, schema, depth=0):
-        for name in [*part.get("properties", {}), *part.get("required", [])]:
+        # By name within each part: PostgreSQL's jsonb keeps no key order, so the schema's own is lost.
+        for name in sorted(str(key) for key in [*part.get("properties", {}), *part.get("required", [])]):
             if isinstance(name, str) and name not in names:
                 names.append(name)
         required.update(name for name in part.get("required", []) if isinstance(name, str))
