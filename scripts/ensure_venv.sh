@@ -15,8 +15,9 @@ fi
 stamp="$VENV/.requirements.sha256"
 wanted=$(cat requirements/*.txt packages/django-stockandflow/pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-    echo "Installing requirements/development.txt into $VENV" >&2
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements/development.txt
+    echo "Installing requirements/development.txt into $VENV (a minute or two the first time)" >&2
+    # Not --quiet: pip says what it collects and installs, so a first run shows its progress.
+    "$VENV/bin/pip" install --progress-bar on --disable-pip-version-check -r requirements/development.txt
     # The client library used by the contract tests needs --no-deps and an old setuptools to build.
     PIP_CONSTRAINT="$PWD/requirements/build-constraints.txt" "$VENV/bin/pip" install --quiet \
         --disable-pip-version-check --no-deps -r requirements/client-library.txt

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 
 from stockandflow.admin_site import site as stockandflow_admin_site
 
@@ -10,6 +10,9 @@ admin.site.index_title = "Data groups, data types and data sets"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    # The OpenAPI document (/api/openapi.json) in Swagger UI, from our own static files.
+    path("api/docs", TemplateView.as_view(template_name="api_docs.html"), name="api-docs"),
+    path("api/docs/", RedirectView.as_view(pattern_name="api-docs", permanent=True)),
     path("admin/records/", include("stagecraft.apps.records.admin_urls")),
     path("admin/", admin.site.urls),
     # Without this the records' catch-all by-name route would answer /admin with a JSON 404.

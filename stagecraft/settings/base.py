@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -29,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "reversion",
     "reversion_compare",
+    # Only for its static files: the Swagger UI build behind /api/docs (stagecraft/templates/api_docs.html).
+    "drf_spectacular_sidecar",
     "stagecraft.apps.datasets",
     "stagecraft.apps.records",
     "stagecraft.apps.apiclients",
@@ -99,6 +102,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Project-wide static files that no single app owns: vendored browser libraries (Chart.js 4.6.1 in
+# stagecraft/static/vendor/chartjs/, see its README.md).
+STATICFILES_DIRS = [BASE_DIR / "stagecraft" / "static"]
 STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -175,7 +181,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
+# Each line once: "django" gets our handler in place of Django's default ones and does not also
+# propagate to the root logger (which printed "Watching for file changes" and every 4xx twice).
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
@@ -185,5 +193,6 @@ LOGGING = {
         "stagecraft": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Every failed and successful admin login, and each lockout.
         "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -11,3 +11,7 @@ MIDDLEWARE = [*MIDDLEWARE, "stagecraft.errors.DebugJsonNotFoundMiddleware"]  # n
 
 # Alert e-mails are printed in the development server's log instead of being sent (docs/alerts.md).
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The development server logs every request with its status ("django.server"), so Django's own
+# "Not Found: /x" warning would say each 4xx a second time: only 5xx (with the traceback) here.
+LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR", "propagate": False}  # noqa: F405

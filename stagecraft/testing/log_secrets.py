@@ -106,8 +106,8 @@ def _install(monkeypatch: pytest.MonkeyPatch) -> None:
 
     set_new_token = ApiClient.set_new_token
 
-    def remember_api_token(self: ApiClient) -> str:
-        token = set_new_token(self)
+    def remember_api_token(self: ApiClient, token: str | None = None) -> str:
+        token = set_new_token(self, token)
         _seen.remember(token, "API client token")
         return token
 

@@ -79,9 +79,10 @@ class ApiClient(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def set_new_token(self) -> str:
-        """Give the client a fresh token and return it: the only moment it is readable."""
-        token = new_token()
+    def set_new_token(self, token: str | None = None) -> str:
+        """Give the client a fresh token (or the one given) and return it: the only moment it is
+        readable."""
+        token = token or new_token()
         self.token_hash = hash_token(token)
         return token
 

@@ -3,6 +3,7 @@
 from .clients import create_client, replace_token
 from .decorators import ApiRequest, authorize, by_method
 from .models import ADMIN, CREATE, PERMISSIONS, SIGNIN, USER, ApiClient
+from .tokens import new_token, token_matches
 
 __all__ = [
     "ADMIN",
@@ -15,5 +16,7 @@ __all__ = [
     "authorize",
     "by_method",
     "create_client",
+    "new_token",
     "replace_token",
+    "token_matches",
 ]

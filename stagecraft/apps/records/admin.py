@@ -3,16 +3,18 @@
 DataSetWithRecordsAdmin extends the datasets app's DataSetAdmin and replaces it in the admin site. It
 adds, on the change page (template
 admin/datasets/dataset/change_form.html): the number of records, the newest `_timestamp` and whether
-it is stale, the latest records, and links to two extra pages:
-  <data set id>/records/upload/  a CSV or Excel upload through the same pipeline as the write API;
-  <data set id>/records/empty/   "empty this data set", after a confirmation page.
+it is stale, the latest records, and links to extra pages:
+  <data set id>/records/upload/  a CSV or Excel upload, previewed then stored through the same
+                                 pipeline as the write API (admin_upload.py);
+  <data set id>/records/empty/   "empty this data set", after a confirmation page;
+  /admin/records/query/<id>/     the query explorer (views/admin_query.py, admin_urls.py).
 Deleting a data set lists how many records go with it, without loading them.
 """
 
 import logging
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -25,25 +27,18 @@ from stagecraft.apps.datasets.admin import DataSetAdmin
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.client_address import caller
 
+from . import admin_upload
 from .admin_delete import get_deleted_objects_counting_records
 from .freshness import STALE, freshness_of
 from .models import Record
-from .pipeline import PERIOD_FIELDS, RecordValidationError, prepare_records
-from .storage import empty_data_set, store_documents
-from .uploads import MAX_UPLOAD_BYTES, UploadError, records_from_upload
+from .pipeline import PERIOD_FIELDS
+from .storage import empty_data_set
 
 logger = logging.getLogger("stagecraft.records")
 
 PREVIEW_SIZE = 20
 # Shown first in the preview; the derived period fields are left out (they follow from _timestamp).
 LEADING_COLUMNS = ("_id", "_timestamp")
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        help_text=f"A CSV (UTF-8) or Excel file under {MAX_UPLOAD_BYTES:,} bytes. The first row names the "
-        "fields; every row becomes a record. Nothing is stored if any row has an error."
-    )
 
 
 # The datasets app registers the data set's configuration admin; this app adds its records to it.
@@ -55,21 +50,30 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
     """The data set admin with its records; see the module docstring."""
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        def route(pattern: str, view: Callable, name: str) -> URLPattern:
+            return path(pattern, self.admin_site.admin_view(view), name=self.url_name(name, prefix=False))
+
         extra = [
-            path(
-                "<path:object_id>/records/upload/",
-                self.admin_site.admin_view(self.records_upload_view),
-                name=f"{prefix}_records_upload",
+            route("<path:object_id>/records/upload/", self.records_upload_view, "records_upload"),
+            route(
+                "<path:object_id>/records/upload/<uuid:upload_id>/",
+                self.records_upload_preview_view,
+                "records_upload_preview",
             ),
-            path(
-                "<path:object_id>/records/empty/",
-                self.admin_site.admin_view(self.records_empty_view),
-                name=f"{prefix}_records_empty",
+            route(
+                "<path:object_id>/records/upload/<uuid:upload_id>/cancel/",
+                self.records_upload_cancel_view,
+                "records_upload_cancel",
             ),
+            route("<path:object_id>/records/empty/", self.records_empty_view, "records_empty"),
         ]
         # Before the default routes, whose "<path:object_id>/" would swallow these.
         return extra + super().get_urls()
+
+    def url_name(self, name: str, prefix: bool = True) -> str:
+        """The URL name of one of this admin's pages: "admin:datasets_dataset_<name>"."""
+        local = f"{self.opts.app_label}_{self.opts.model_name}_{name}"
+        return f"{self.admin_site.name}:{local}" if prefix else local
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -94,40 +98,23 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             raise PermissionDenied
         return data_set
 
-    def _change_url(self, data_set: DataSet) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[data_set.pk])
+    def change_url(self, data_set: DataSet) -> str:
+        return reverse(self.url_name("change"), args=[data_set.pk])
 
     def records_upload_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return admin_upload.upload_view(self, request, self._data_set_for_change(request, object_id))
+
+    def records_upload_preview_view(
+        self, request: HttpRequest, object_id: str, upload_id: uuid.UUID
+    ) -> HttpResponse:
         data_set = self._data_set_for_change(request, object_id)
-        errors: list[str] = []
-        if request.method == "POST":
-            form = UploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    stored = upload_records(data_set, upload.name, upload.read(), request)
-                except (UploadError, RecordValidationError) as error:
-                    errors = error.messages
-                else:
-                    self.message_user(
-                        request,
-                        f"Stored {stored:,} records from {upload.name} in {data_set.name}.",
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(self._change_url(data_set))
-        else:
-            form = UploadForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": data_set,
-            "title": f"Upload records to {data_set.name}",
-            "form": form,
-            "errors": errors,
-            "upload_format": data_set.get_upload_format_display() or "CSV or Excel (by file name)",
-            "change_url": self._change_url(data_set),
-        }
-        return TemplateResponse(request, "admin/records/upload.html", context, status=400 if errors else 200)
+        return admin_upload.preview_view(self, request, data_set, upload_id)
+
+    def records_upload_cancel_view(
+        self, request: HttpRequest, object_id: str, upload_id: uuid.UUID
+    ) -> HttpResponse:
+        data_set = self._data_set_for_change(request, object_id)
+        return admin_upload.cancel_view(self, request, data_set, upload_id)
 
     def records_empty_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         data_set = self._data_set_for_change(request, object_id)
@@ -140,31 +127,16 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
                 caller(request, f"admin user {request.user.get_username()}"),
             )
             self.message_user(request, f"Deleted {deleted:,} records from {data_set.name}.", messages.SUCCESS)
-            return HttpResponseRedirect(self._change_url(data_set))
+            return HttpResponseRedirect(self.change_url(data_set))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": data_set,
             "title": f"Empty {data_set.name}?",
             "record_count": Record.objects.filter(data_set=data_set).count(),
-            "change_url": self._change_url(data_set),
+            "change_url": self.change_url(data_set),
         }
         return TemplateResponse(request, "admin/records/empty_confirmation.html", context)
-
-
-def upload_records(data_set: DataSet, name: str, content: bytes, request: HttpRequest) -> int:
-    """Parse an uploaded file and store its records, all or nothing; returns how many were stored."""
-    records = records_from_upload(name, content, data_set.upload_format)
-    documents = prepare_records(data_set, records)
-    stored = store_documents(data_set, documents)
-    logger.info(
-        "UPLOAD %s: stored records from %r, count=%d, caller=%s",
-        data_set.name,
-        name,
-        stored,
-        caller(request, f"admin user {request.user.get_username()}"),
-    )
-    return stored
 
 
 def records_context(data_set: DataSet) -> dict:

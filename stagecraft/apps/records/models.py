@@ -1,4 +1,8 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Record(models.Model):
@@ -28,3 +32,26 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.data_set_id}:{self.record_id}"
+
+
+class PendingUpload(models.Model):
+    """A parsed upload kept between the admin's preview and its confirmation (upload_preview.py).
+
+    Kept in the database, not in one process's memory, so that the confirmation may reach another
+    worker; deleted when stored or cancelled, and refused (then purged) once older than
+    upload_preview.PENDING_UPLOAD_MAX_AGE. `records` are the file's rows as records, before the
+    pipeline: the confirmation runs the pipeline again, against the data set's schema of that moment.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    data_set = models.ForeignKey("datasets.DataSet", on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    columns = models.JSONField()
+    records = models.JSONField()
+    # The spreadsheet row of each record (the header is row 1 when nothing comes before it).
+    row_numbers = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.file_name} for data set {self.data_set_id}"

@@ -2,16 +2,20 @@
 
 Public API:
 
-    records_from_upload(name: str, content: bytes, upload_format: str) -> list[dict]
+    read_upload(name: str, content: bytes, upload_format: str) -> ParsedUpload
         Checks the file (size, type), parses it as CSV or Excel (xlsx with openpyxl, xls with xlrd),
-        keeps the first sheet, and turns its rows into dicts keyed by the header row. Raises
-        UploadError(messages) listing every problem; the records then go through prepare_records.
+        keeps the first sheet, and turns its rows into dicts keyed by the header row, remembering
+        each record's spreadsheet row number (the header is row 1 when nothing comes before it).
+        Raises UploadError(messages) listing every problem; the records then go through
+        prepare_records.
 
 CSV: UTF-8 (a byte-order mark is allowed), any line ending, quoted cells may hold newlines, rows
 whose first cell starts with '#' are comments, a column headed exactly "comment" is dropped, empty
 rows are dropped, and each cell becomes an int if it reads as one, else a float, else stays text.
 Excel: date cells become ISO 8601 UTC strings, empty cells null, whole-number cells ints, error
 cells their error text (such as "#DIV/0!").
+Both: a `_timestamp` that is a plain date (2014-02-04, the commonest thing in a spreadsheet) is taken
+as midnight UTC (2014-02-04T00:00:00+00:00); the write API itself still refuses plain dates.
 """
 
 import csv
@@ -19,6 +23,7 @@ import datetime
 import io
 import mimetypes
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .pipeline import isoformat
@@ -36,6 +41,7 @@ ALLOWED_MIMETYPES = {
 }
 _INT = re.compile(r"^\s*[+-]?\d+\s*$")
 _FLOAT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_PLAIN_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*$")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -46,7 +52,16 @@ class UploadError(Exception):
         self.messages = list(messages)
 
 
-def records_from_upload(name: str, content: bytes, upload_format: str) -> list[dict]:
+@dataclass(frozen=True)
+class ParsedUpload:
+    """An upload's records, with the header's column names and each record's spreadsheet row."""
+
+    columns: list[str]
+    records: list[dict]
+    row_numbers: list[int]
+
+
+def read_upload(name: str, content: bytes, upload_format: str) -> ParsedUpload:
     check_file(name, content)
     if (upload_format or _format_from_name(name)) == "excel":
         rows = parse_excel(content)
@@ -63,7 +78,9 @@ def check_file(name: str, content: bytes) -> None:
         problems.append(f"the file is too large (it must be under {MAX_UPLOAD_BYTES:,} bytes)")
     mimetype, _ = mimetypes.guess_type(name)
     if mimetype not in ALLOWED_MIMETYPES:
-        problems.append(f"the file type {mimetype or 'unknown'} is not CSV or Excel")
+        problems.append(
+            f"the file type {mimetype or 'unknown'} is not CSV or Excel (upload a .csv, .xlsx or .xls file)"
+        )
     if problems:
         raise UploadError([f"Invalid file upload {name} - {' and '.join(problems)}"])
 
@@ -76,15 +93,20 @@ def _format_from_name(name: str) -> str:
 
 
 def parse_csv(content: bytes) -> list[list]:
+    """Every row of the file, in order, so that row N of the list is the spreadsheet's row N + 1:
+    comment rows become empty rows (dropped later, like other empty rows)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UploadError(["Non-UTF8 characters found."]) from None
-    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if not (row and row[0].startswith("#"))]
-    if rows and "comment" in rows[0]:
-        dropped = rows[0].index("comment")
+    rows = [
+        [] if row and row[0].startswith("#") else row for row in csv.reader(io.StringIO(text, newline=""))
+    ]
+    header = next((row for row in rows if row), [])
+    if "comment" in header:
+        dropped = header.index("comment")
         rows = [row[:dropped] + row[dropped + 1 :] for row in rows]
-    return [[_number(cell) for cell in row] for row in rows if any(cell.strip() for cell in row)]
+    return [[_number(cell) for cell in row] for row in rows]
 
 
 def _number(cell: str) -> object:
@@ -116,7 +138,9 @@ def _parse_xlsx(content: bytes) -> list[list]:
         raise UploadError([f"The Excel file could not be read: {error}"]) from None
     try:
         sheet = workbook.worksheets[0]
-        return [[_excel_value(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        # From row 1 (not the sheet's first used row), so that list positions are row numbers.
+        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        return [[_excel_value(cell) for cell in row] for row in rows]
     finally:
         workbook.close()
 
@@ -161,28 +185,74 @@ def _xls_value(cell: "Cell", datemode: int) -> object:
 # -- rows to records -----------------------------------------------------------------------------
 
 
-def rows_to_records(rows: list[list]) -> list[dict]:
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
-    if not rows:
-        raise UploadError(["The file has no rows."])
-    header = [str(key) if key is not None else "" for key in rows[0]]
-    # Trailing empty header cells are spreadsheet padding, not columns.
-    while header and header[-1] == "":
-        header.pop()
-    longer = fewer = False
-    records = []
-    for row in rows[1:]:
+def rows_to_records(rows: list[list]) -> ParsedUpload:
+    """Records keyed by the first non-empty row; rows[i] is spreadsheet row i + 1."""
+    numbered = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if any(cell not in (None, "") for cell in row)
+    ]
+    if not numbered:
+        raise UploadError(
+            ["The file has no rows: its first row should name the fields, and each row after it is a record."]
+        )
+    header = _header(numbered[0][1])
+    if len(numbered) == 1:
+        raise UploadError(
+            [f"The file has a header row ({', '.join(header)}) but no records: add a row for each record."]
+        )
+    longer: list[int] = []
+    fewer: list[int] = []
+    records, row_numbers = [], []
+    for number, row in numbered[1:]:
         cells = list(row)
         while len(cells) > len(header) and cells[-1] in (None, ""):
             cells.pop()
-        longer = longer or len(cells) > len(header)
-        fewer = fewer or len(cells) < len(header)
-        records.append(dict(zip(header, cells, strict=False)))
+        if len(cells) != len(header):
+            (longer if len(cells) > len(header) else fewer).append(number)
+        record = dict(zip(header, cells, strict=False))
+        _midnight_for_a_plain_date(record)
+        records.append(record)
+        row_numbers.append(number)
+    _refuse_uneven_rows(longer, fewer)
+    return ParsedUpload(header, records, row_numbers)
+
+
+def _header(row: list) -> list[str]:
+    header = [str(key) if key is not None else "" for key in row]
+    # Trailing empty header cells are spreadsheet padding, not columns.
+    while header and header[-1] == "":
+        header.pop()
+    return header
+
+
+def _refuse_uneven_rows(longer: list[int], fewer: list[int]) -> None:
     errors = []
     if longer:
-        errors.append("Some rows in the CSV file contain more values than columns")
+        errors.append(f"Some rows in the CSV file contain more values than columns: {describe_rows(longer)}")
     if fewer:
-        errors.append("Some rows in the CSV file contain fewer values than columns")
+        errors.append(f"Some rows in the CSV file contain fewer values than columns: {describe_rows(fewer)}")
     if errors:
         raise UploadError(errors)
-    return records
+
+
+def describe_rows(numbers: list[int], most: int = 20) -> str:
+    """'row 3', 'rows 3-5, 9', with runs of consecutive rows as ranges and at most `most` runs."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    parts = [str(first) if first == last else f"{first}-{last}" for first, last in runs[:most]]
+    if len(runs) > most:
+        parts.append(f"and {len(runs) - most} more")
+    single = len(runs) == 1 and runs[0][0] == runs[0][1]
+    return ("row " if single else "rows ") + ", ".join(parts)
+
+
+def _midnight_for_a_plain_date(record: dict) -> None:
+    value = record.get("_timestamp")
+    match = _PLAIN_DATE.match(value) if isinstance(value, str) else None
+    if match:
+        record["_timestamp"] = f"{match[1]}T00:00:00+00:00"

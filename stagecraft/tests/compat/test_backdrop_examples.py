@@ -83,7 +83,25 @@ EXAMPLES = {
                 "_timestamp is not a valid datetime object",
                 "_timestamp is not a valid datetime object",
                 "_foo is not a recognised internal field",
-            ]
+            ],
+            # Our addition: the same errors, naming the record (0-based) and the field.
+            "errors": [
+                {"index": 0, "field": "_timestamp", "message": "'invalid' is not a 'date-time'"},
+                {"index": 1, "field": "_timestamp", "message": "'2012-13-01T00:00:00Z' is not a 'date-time'"},
+                {
+                    "index": 0,
+                    "field": "_timestamp",
+                    "message": "the _timestamp must be a date in the format yyyy-MM-ddT00:00:00Z",
+                },
+                {
+                    "index": 1,
+                    "field": "_timestamp",
+                    "message": "2012-13-01T00:00:00Z in the _timestamp field is not a valid date",
+                },
+                {"index": 0, "field": "_timestamp", "message": "_timestamp is not a valid datetime object"},
+                {"index": 1, "field": "_timestamp", "message": "_timestamp is not a valid datetime object"},
+                {"index": 2, "field": "_foo", "message": "_foo is not a recognised internal field"},
+            ],
         },
         data=_json(
             [

@@ -1,83 +1,19 @@
 """End to end in a real browser: an admin sets up a data set, edits it and reverts the edit; every
 admin, metrics and records page works under the Content-Security-Policy; a locked-out login is told why.
 
-Playwright for Python drives Debian's Chromium (/usr/bin/chromium, which ./run_tests.sh installs
-with apt-get where it can). Without it the tests are skipped, saying why. Every page the tests visit
-must log no error to the browser's console: a script or style the Content-Security-Policy blocks is
-reported there (and by a `securitypolicyviolation` listener the tests add to every page).
+The `page` fixture (stagecraft/testing/browser.py) drives Debian's Chromium with Playwright; without
+it the tests are skipped, saying why. Every page the tests visit must log no error to the browser's
+console (`console_errors`): a script or style the Content-Security-Policy blocks is reported there.
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.testing.cast import PASSWORD
 
-# Every page reports what the Content-Security-Policy blocked (Chromium also logs it itself).
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-    const blocked = event.blockedURI || "inline";
-    console.error(`securitypolicyviolation: ${event.violatedDirective} blocked ${blocked}`
-        + ` at ${event.sourceFile}:${event.lineNumber}`);
-});
-"""
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def console_errors() -> list[str]:
-    """What the pages visited so far logged as errors in the browser's console."""
-    return []
-
-
-@pytest.fixture
-def page(live_server, monkeypatch, console_errors):
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} not found; install Debian's chromium package "
-            "(apt-get install chromium) to run the browser test"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=live_server.url)
-            context.set_default_timeout(20_000)
-            context.add_init_script(REPORT_CSP_VIOLATIONS)
-            page = context.new_page()
-            page.on("console", lambda message: _note_console_error(message, console_errors))
-            page.on("pageerror", lambda error: console_errors.append(str(error)))
-            yield page
-        finally:
-            # While Playwright's sync API runs, the test's ORM calls get a database connection of
-            # their own that pytest-django doesn't close; left open, it stops PostgreSQL from
-            # dropping the test database.
-            connections.close_all()
-            browser.close()
-
-
-def _note_console_error(message, console_errors: list[str]) -> None:
-    url = message.location.get("url", "")
-    # The site has no favicon; browsers ask for one anyway.
-    if message.type == "error" and not url.endswith("/favicon.ico"):
-        console_errors.append(f"{message.text} ({url})")
 
 
 def save(page) -> None:

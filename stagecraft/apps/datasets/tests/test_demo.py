@@ -57,9 +57,23 @@ def test_it_creates_the_admin_with_a_printed_password(monkeypatch):
     assert admin.check_password(password)
 
 
-def test_it_takes_the_password_from_the_environment_and_keeps_an_existing_account(monkeypatch):
+def test_it_takes_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ADMIN_PASSWORD", "chosen-password")
+    run("ensure_admin_user", "--username", "admin")
+    assert get_user_model().objects.get(username="admin").check_password("chosen-password")
+
+
+def test_admin_password_sets_the_password_of_an_existing_account(monkeypatch):
     monkeypatch.setenv("ADMIN_PASSWORD", "chosen-password")
     run("ensure_admin_user", "--username", "admin")
     monkeypatch.setenv("ADMIN_PASSWORD", "another-password")
-    assert "already exists" in run("ensure_admin_user", "--username", "admin")
+    assert "its password is now ADMIN_PASSWORD" in run("ensure_admin_user", "--username", "admin")
+    assert get_user_model().objects.get(username="admin").check_password("another-password")
+
+
+def test_without_admin_password_an_existing_account_keeps_its_password(monkeypatch):
+    monkeypatch.setenv("ADMIN_PASSWORD", "chosen-password")
+    run("ensure_admin_user", "--username", "admin")
+    monkeypatch.delenv("ADMIN_PASSWORD")
+    assert "password unchanged" in run("ensure_admin_user", "--username", "admin")
     assert get_user_model().objects.get(username="admin").check_password("chosen-password")

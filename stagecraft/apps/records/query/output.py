@@ -21,7 +21,8 @@ def to_json(payload: dict) -> str:
     return json.dumps(payload, cls=ReadEncoder)
 
 
-def _cell(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A value as one CSV (or table) cell."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -44,5 +45,5 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow([cell_text(row.get(column)) for column in columns])
     return buffer.getvalue()

@@ -1,8 +1,6 @@
-"""The records part of the data set admin: summary, preview, upload, emptying, deletion."""
+"""The records part of the data set admin: summary, preview, emptying, deletion (uploads:
+test_admin_upload.py)."""
 
-import io
-
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -76,100 +74,6 @@ def test_the_change_page_costs_a_fixed_number_of_record_queries(
         assert admin_client.get(change_url(data_set)).status_code == 200
 
 
-# -- upload ------------------------------------------------------------------------------------
-
-
-def test_it_shows_the_upload_form(admin_client, data_set):
-    response = admin_client.get(upload_url(data_set))
-    assert response.status_code == 200
-    assert b'enctype="multipart/form-data"' in response.content
-
-
-def csv_file(text, name="data.csv"):
-    handle = io.BytesIO(text.encode())
-    handle.name = name
-    return handle
-
-
-def test_it_uploads_a_csv_file_through_the_pipeline(admin_client, data_set, records_log):
-    response = admin_client.post(
-        upload_url(data_set),
-        {
-            "file": csv_file(
-                "_timestamp,visits,comment\n2014-01-20T10:00:00Z,5,hello\n2014-01-21T10:00:00Z,6,\n"
-            )
-        },
-    )
-    assert response.status_code == 302
-    assert response["Location"] == change_url(data_set)
-    assert sorted(r.data["visits"] for r in Record.objects.filter(data_set=data_set)) == [5, 6]
-    first = Record.objects.first()
-    assert first is not None
-    assert first.data["_day_start_at"].endswith("T00:00:00+00:00")
-    assert (
-        "UPLOAD carers_allowance_journey: stored records from 'data.csv', count=2, "
-        "caller=admin user alice from 127.0.0.1" in (records_log.text)
-    )
-    page = admin_client.get(change_url(data_set)).content.decode()
-    assert "Stored 2 records from data.csv" in page
-
-
-def test_it_lists_every_error_and_stores_nothing(admin_client, data_set):
-    response = admin_client.post(
-        upload_url(data_set),
-        {
-            "file": csv_file(
-                "_timestamp,visits\n2014-01-20T10:00:00Z,5\nyesterday,6\n2014-02-30T00:00:00Z,7\n"
-            )
-        },
-    )
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "Nothing was stored" in page
-    assert "&#x27;yesterday&#x27; is not a &#x27;date-time&#x27;" in page
-    assert "&#x27;2014-02-30T00:00:00Z&#x27; is not a &#x27;date-time&#x27;" in page
-    assert Record.objects.count() == 0
-
-
-def test_it_refuses_a_file_of_the_wrong_kind(admin_client, data_set):
-    response = admin_client.post(upload_url(data_set), {"file": csv_file("x", name="notes.exe")})
-    assert response.status_code == 400
-    assert "Invalid file upload notes.exe" in response.content.decode()
-    assert Record.objects.count() == 0
-
-
-def test_it_uploads_an_excel_file_when_the_data_set_takes_excel(admin_client, db):
-    data_set = DataSetFactory.create(upload_format="excel")
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(["_timestamp", "score"])
-    sheet.append(["2014-01-20T10:00:00Z", 4.0])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    buffer.name = "scores.xlsx"
-    response = admin_client.post(upload_url(data_set), {"file": buffer})
-    assert response.status_code == 302
-    assert Record.objects.get().data["score"] == 4
-
-
-def test_people_without_change_permission_cannot_upload(outsider_client, data_set):
-    response = outsider_client.post(
-        upload_url(data_set), {"file": csv_file("_timestamp\n2014-01-20T10:00:00Z\n")}
-    )
-    assert response.status_code == 403
-    assert Record.objects.count() == 0
-
-
-def test_people_who_may_change_the_data_set_can_upload(writer_client, data_set):
-    response = writer_client.post(
-        upload_url(data_set), {"file": csv_file("_timestamp\n2014-01-20T10:00:00Z\n")}
-    )
-    assert response.status_code == 302
-    assert Record.objects.count() == 1
-
-
 # -- empty -------------------------------------------------------------------------------------
 
 
@@ -233,9 +137,9 @@ def test_deleting_a_data_set_in_the_admin_deletes_its_records(admin_client, data
 def test_every_delete_path_removes_records_with_one_statement(data_set, how, django_assert_max_num_queries):
     write(data_set, 300)
     # A fixed number, whatever the number of records: the data set and the tracker's facet values,
-    # one statement per related table (people, records, freshness, alert addresses, webhooks, mutes,
-    # flow events), the data set's DELETE and the tracker's event.
-    with django_assert_max_num_queries(11) as captured:
+    # one statement per related table (people, records, kept uploads, freshness, alert addresses,
+    # webhooks, mutes, flow events), the data set's DELETE and the tracker's event.
+    with django_assert_max_num_queries(12) as captured:
         if how == "instance":
             data_set.delete()
         else:

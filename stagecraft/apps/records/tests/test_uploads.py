@@ -6,7 +6,17 @@ import io
 import openpyxl
 import pytest
 
-from stagecraft.apps.records.uploads import UploadError, parse_csv, records_from_upload, rows_to_records
+from stagecraft.apps.records.uploads import (
+    UploadError,
+    describe_rows,
+    parse_csv,
+    read_upload,
+    rows_to_records,
+)
+
+
+def records_from_upload(name, content, upload_format):
+    return read_upload(name, content, upload_format).records
 
 
 def upload_errors(name, content, upload_format="csv"):
@@ -54,9 +64,9 @@ def test_it_accepts_a_byte_order_mark():
 
 
 def test_it_reports_rows_with_more_and_fewer_values_than_columns():
-    assert upload_errors("data.csv", b"aa,bb\n1,2,3\n1\n") == [
-        "Some rows in the CSV file contain more values than columns",
-        "Some rows in the CSV file contain fewer values than columns",
+    assert upload_errors("data.csv", b"aa,bb\n1,2,3\n1\n1,2\n4,5,6\n") == [
+        "Some rows in the CSV file contain more values than columns: rows 2, 5",
+        "Some rows in the CSV file contain fewer values than columns: row 3",
     ]
 
 
@@ -65,7 +75,7 @@ def test_it_reports_rows_with_more_and_fewer_values_than_columns():
     [
         ("data.csv", b"", "the file is empty"),
         ("data.csv", b"x" * 1_000_000, "the file is too large (it must be under 1,000,000 bytes)"),
-        ("data.exe", b"x", "the file type application/x-msdos-program is not CSV or Excel"),
+        ("data.exe", b"x", "the file type application/x-msdos-program is not CSV or Excel (upload a .csv"),
         ("data", b"x", "the file type unknown is not CSV or Excel"),
     ],
 )
@@ -118,3 +128,47 @@ def test_it_guesses_the_format_from_the_name_when_the_data_set_has_none():
 def test_a_file_without_rows_is_an_error():
     with pytest.raises(UploadError):
         rows_to_records([["", ""]])
+
+
+def test_each_record_knows_its_spreadsheet_row():
+    content = b'# a comment\nname,count\nweb,1\n\n"two\nlines",2\n# another\npost,3\n'
+    parsed = read_upload("data.csv", content, "csv")
+    assert parsed.columns == ["name", "count"]
+    assert parsed.records == [
+        {"name": "web", "count": 1},
+        {"name": "two\nlines", "count": 2},
+        {"name": "post", "count": 3},
+    ]
+    assert parsed.row_numbers == [3, 5, 7]
+
+
+def test_excel_rows_are_numbered_from_the_top_of_the_sheet():
+    parsed = read_upload("data.xlsx", xlsx([[None], ["name"], ["x1"], [None], ["x2"]]), "excel")
+    assert parsed.row_numbers == [3, 5]
+
+
+def test_a_plain_date_in_timestamp_is_midnight_utc():
+    parsed = read_upload("data.csv", b"_timestamp,other\n2014-02-04,2014-02-04\n 2014-02-05 ,x\n", "csv")
+    assert parsed.records == [
+        {"_timestamp": "2014-02-04T00:00:00+00:00", "other": "2014-02-04"},
+        {"_timestamp": "2014-02-05T00:00:00+00:00", "other": "x"},
+    ]
+
+
+def test_a_header_without_records_is_refused():
+    assert upload_errors("notes.txt", b"hello\n") == [
+        "The file has a header row (hello) but no records: add a row for each record."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("numbers", "described"),
+    [
+        ([3], "row 3"),
+        ([3, 4, 5, 9], "rows 3-5, 9"),
+        ([9, 3, 3], "rows 3, 9"),
+        (list(range(2, 100, 2)), "rows " + ", ".join(str(n) for n in range(2, 42, 2)) + ", and 29 more"),
+    ],
+)
+def test_rows_are_described_as_ranges(numbers, described):
+    assert describe_rows(numbers) == described

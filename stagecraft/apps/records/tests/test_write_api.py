@@ -72,16 +72,50 @@ def test_it_stores_nothing_when_one_record_is_bad(client, transactions_data_set)
         ],
     )
     assert response.status_code == 400
-    assert response.json() == {
-        "messages": [
-            "'invalid' is not a 'date-time'",
-            "'x' is not of type 'integer'",
-            "the _timestamp must be a date in the format yyyy-MM-ddT00:00:00Z",
-            "_timestamp is not a valid datetime object",
-            "a is not a valid key",
-        ]
-    }
+    assert response.json()["messages"] == [
+        "'invalid' is not a 'date-time'",
+        "'x' is not of type 'integer'",
+        "the _timestamp must be a date in the format yyyy-MM-ddT00:00:00Z",
+        "_timestamp is not a valid datetime object",
+        "a is not a valid key",
+    ]
     assert Record.objects.count() == 0
+
+
+def test_each_error_names_its_record_and_field_beside_the_messages(client, transactions_data_set):
+    url = "/data/carers-allowance/transactions-by-channel"
+    response = post(
+        client,
+        url,
+        [
+            {"_timestamp": TS, "channel": "web", "count": 1},
+            {"_timestamp": "invalid", "channel": "post", "count": "x"},
+            {"_timestamp": TS, "channel": "phone", "count": 2, "a": 1},
+        ],
+    )
+    body = response.json()
+    assert body["errors"] == [
+        {"index": 1, "field": "_timestamp", "message": "'invalid' is not a 'date-time'"},
+        {"index": 1, "field": "count", "message": "'x' is not of type 'integer'"},
+        {
+            "index": 1,
+            "field": "_timestamp",
+            "message": "the _timestamp must be a date in the format yyyy-MM-ddT00:00:00Z",
+        },
+        {"index": 1, "field": "_timestamp", "message": "_timestamp is not a valid datetime object"},
+        {"index": 2, "field": "a", "message": "a is not a valid key"},
+    ]
+    assert [error["message"] for error in body["errors"]] == body["messages"]
+    assert sorted(body) == ["errors", "messages"]
+
+
+def test_an_error_about_the_whole_batch_names_no_record(client, transactions_data_set):
+    response = post(client, "/data/carers-allowance/transactions-by-channel", [{"count": 1}])
+    assert response.json()["errors"][-1] == {
+        "index": None,
+        "field": "_timestamp, channel",
+        "message": "The following required id fields are missing: _timestamp, channel",
+    }
 
 
 def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatch):
@@ -124,7 +158,13 @@ def test_it_rejects_null(client, data_set):
 def test_it_rejects_a_list_with_non_objects(client, data_set):
     response = post(client, URL, [{"_timestamp": TS}, 1, [2]])
     assert response.status_code == 400
-    assert response.json() == {"messages": ["Record 2 is not a JSON object", "Record 3 is not a JSON object"]}
+    assert response.json() == {
+        "messages": ["Record 2 is not a JSON object", "Record 3 is not a JSON object"],
+        "errors": [
+            {"index": 1, "field": None, "message": "Record 2 is not a JSON object"},
+            {"index": 2, "field": None, "message": "Record 3 is not a JSON object"},
+        ],
+    }
     assert Record.objects.count() == 0
 
 

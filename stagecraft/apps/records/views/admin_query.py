@@ -1,10 +1,14 @@
-"""The admin's query form: runs a read-API query on one data set with the same validation and engine.
+"""The admin's query explorer: runs a read-API query on one data set with the same parser and engine.
 
-Admins use it to check what a dashboard will see. Wired in `admin_urls.py` behind
-`admin.site.admin_view`; the data set's change page links to it (URL name `records_admin_query`).
+Admins use it to check what a dashboard will see: the read API's parameters as a form, the answer as
+a table and a chart (explorer.py; drawn by static/records/explorer.js), a CSV download (`format=csv`
+added to the explorer's own address), the JSON, and the equivalent public API address as a link and
+a `curl` line. Wired in `admin_urls.py` behind `admin.site.admin_view`; the data set's change page
+links to it (URL name `records_admin_query`).
 """
 
 import json
+import shlex
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -17,9 +21,11 @@ from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
 
-from ..query import QueryError, parse_query, run_query
-from ..query.output import ReadEncoder
+from ..explorer import result_chart, result_table
+from ..query import Query, QueryError, parse_query, run_query
+from ..query.output import ReadEncoder, to_csv
 from ..query.periods import PERIOD_NAMES
+from ..upload_preview import schema_fields
 
 # Raw queries without a limit could list the whole data set: the preview shows this many at most.
 PREVIEW_LIMIT = 100
@@ -81,12 +87,17 @@ def query_view(request: HttpRequest, data_set_id: int) -> HttpResponse:
         "opts": DataSet._meta,
         "form": form,
         "preview_limit": PREVIEW_LIMIT,
+        "schema_fields": schema_fields(data_set.schema)[0],
     }
     if form.is_valid():
         args = form.query_args()
-        context["api_url"] = _api_url(data_set, args)
+        api_path = _api_url(data_set, args)
+        api_url = request.build_absolute_uri(api_path)
+        context.update(api_path=api_path, api_url=api_url, curl=f"curl {shlex.quote(api_url)}")
         try:
             query = parse_query(args, data_set.raw_queries_allowed)
+            if request.GET.get("format") == "csv":
+                return _csv_download(data_set, query)
             if not query.is_grouped and not query.limit:
                 query = replace(query, limit=PREVIEW_LIMIT)
                 context["limited"] = True
@@ -95,11 +106,26 @@ def query_view(request: HttpRequest, data_set_id: int) -> HttpResponse:
             context["error"] = error.message
         else:
             context["rows"] = len(data)
+            context["table"] = result_table(query, data)
+            context["chart"] = result_chart(query, data)
+            context["csv_url"] = f"?{urlencode([*_pairs(args), ('format', 'csv')])}"
             context["result"] = json.dumps({"data": data}, cls=ReadEncoder, indent=2)
     return render(request, "records/admin/query.html", context)
 
 
+def _csv_download(data_set: DataSet, query: Query) -> HttpResponse:
+    """The answer as the public API's `format=csv` gives it (no preview limit), for any data set."""
+    data = run_query(data_set, query, now=timezone.now())
+    response = HttpResponse(to_csv(data), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{data_set.name}.csv"'
+    return response
+
+
+def _pairs(args: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(name, value) for name, values in args.items() for value in values]
+
+
 def _api_url(data_set: DataSet, args: dict[str, list[str]]) -> str:
     path = f"/data/{data_set.data_group.name}/{data_set.data_type.name}"
-    query = urlencode([(name, value) for name, values in args.items() for value in values])
+    query = urlencode(_pairs(args))
     return f"{path}?{query}" if query else path

@@ -2,7 +2,10 @@
 
     {"status": "ok", "message": ...}        a write that worked
     {"status": "error", "message": ...}     anything refused
-    {"messages": [...]}                      a batch of records that failed validation
+    {"messages": [...], "errors": [...]}     a batch of records that failed validation: `messages` as
+                                             the data store words them, `errors` the same errors in the
+                                             same order as {"index", "field", "message"} (our addition)
+    {"messages": [...]}                      the data store's answer to a wrong Content-Type
 
 This is deliberately not the configuration API's error shape (stagecraft.libs.json_errors, with its
 `errors` list): the data store's collectors and dashboards read these bodies. Write answers carry
@@ -12,6 +15,7 @@ This is deliberately not the configuration API's error shape (stagecraft.libs.js
 
 from django.http import HttpResponse
 
+from ..pipeline import RecordError
 from ..query.output import to_json
 
 
@@ -44,9 +48,23 @@ def write_refused(message: str, status: int = 400) -> HttpResponse:
     return data_store_error(message, status, no_cache=True)
 
 
-def records_refused(messages: list[str]) -> HttpResponse:
-    """Every error of a batch, in order."""
-    return data_store_answer({"messages": messages}, 400, no_cache=True)
+def records_refused(errors: list[RecordError]) -> HttpResponse:
+    """Every error of a batch, in order: the data store's `messages`, and beside them `errors`, each
+    naming its record (0-based index in the batch; null for the batch as a whole) and field (null
+    when the error is about the whole record)."""
+    body = {
+        "messages": [error.message for error in errors],
+        "errors": [
+            {"index": error.index, "field": error.field, "message": error.message} for error in errors
+        ],
+    }
+    return data_store_answer(body, 400, no_cache=True)
+
+
+def wrong_content_type(message: str) -> HttpResponse:
+    """The data store's answer to a POST that isn't JSON, word for word (no `errors`: no record is at
+    fault)."""
+    return data_store_answer({"messages": [message]}, 400, no_cache=True)
 
 
 def unknown_data_set() -> HttpResponse:

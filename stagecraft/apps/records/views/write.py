@@ -15,7 +15,7 @@ from stagecraft.libs.client_address import caller
 
 from ..pipeline import RecordValidationError, prepare_records
 from ..storage import delete_record, empty_data_set, patch_record, store_documents
-from .answers import records_refused, unknown_data_set, write_refused, written
+from .answers import records_refused, unknown_data_set, write_refused, written, wrong_content_type
 from .auth import refuse_unless_authorised
 from .body import BadBody, WrongContentType, read_json_body
 
@@ -79,7 +79,7 @@ def _post(request: HttpRequest, data_set: DataSet, message: str | None = None) -
     try:
         body = read_json_body(request)
     except WrongContentType as error:
-        return records_refused([error.message])
+        return wrong_content_type(error.message)
     except BadBody as error:
         return write_refused(error.message, error.status)
     if isinstance(body, dict):
@@ -91,7 +91,7 @@ def _post(request: HttpRequest, data_set: DataSet, message: str | None = None) -
     try:
         documents = prepare_records(data_set, body)
     except RecordValidationError as error:
-        return records_refused(error.messages)
+        return records_refused(error.errors)
     stored = store_documents(data_set, documents)  # atomic: all or nothing
     _log(request, data_set, "stored records", stored)
     return written(message)

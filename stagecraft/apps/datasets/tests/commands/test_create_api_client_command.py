@@ -81,3 +81,51 @@ def test_it_explains_a_bad_email():
 def test_it_refuses_an_unknown_permission():
     with pytest.raises(CommandError, match="invalid choice: 'root'"):
         run("backdrop", "--permission", "root")
+
+
+def test_a_token_file_keeps_the_same_token_from_run_to_run(tmp_path):
+    token_file = tmp_path / "local" / "api-token"
+    first = run(
+        "development", "--permission", "admin", "--if-exists", "new-token", "--token-file", str(token_file)
+    )
+    second = run(
+        "development", "--permission", "admin", "--if-exists", "new-token", "--token-file", str(token_file)
+    )
+
+    token = token_file.read_text().strip()
+    assert first.strip().splitlines()[-1] == token
+    assert second == f"API client 'development' keeps its token (from {token_file}):\n{token}\n"
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    client = ApiClient.objects.authenticate(token)
+    assert client is not None
+    assert client.name == "development"
+
+
+def test_an_existing_client_takes_the_token_of_the_file(tmp_path):
+    old = run("development", "--permission", "admin").strip().splitlines()[-1]
+    token_file = tmp_path / "api-token"
+
+    run("development", "--permission", "admin", "--if-exists", "new-token", "--token-file", str(token_file))
+
+    assert ApiClient.objects.authenticate(old) is None
+    assert ApiClient.objects.authenticate(token_file.read_text().strip()) is not None
+
+
+def test_deleting_the_token_file_rotates_the_token(tmp_path):
+    token_file = tmp_path / "api-token"
+    run("development", "--permission", "admin", "--if-exists", "new-token", "--token-file", str(token_file))
+    old = token_file.read_text().strip()
+    token_file.unlink()
+
+    run("development", "--permission", "admin", "--if-exists", "new-token", "--token-file", str(token_file))
+
+    assert token_file.read_text().strip() != old
+    assert ApiClient.objects.authenticate(old) is None
+
+
+def test_a_token_file_that_holds_no_token_is_refused(tmp_path):
+    token_file = tmp_path / "api-token"
+    token_file.write_text("short\n")
+    with pytest.raises(CommandError, match="is not a token"):
+        run("development", "--permission", "admin", "--token-file", str(token_file))
+    assert not ApiClient.objects.exists()
