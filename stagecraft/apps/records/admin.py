@@ -5,8 +5,9 @@ adds, on the change page (template
 admin/datasets/dataset/change_form.html): the number of records, the newest `_timestamp` and whether
 it is stale, the latest records, and links to two extra pages:
   <data set id>/records/upload/  a CSV or Excel upload through the same pipeline as the write API;
-  <data set id>/records/empty/   "empty this data set", after a confirmation page.
-Deleting a data set lists how many records go with it, without loading them.
+  <data set id>/records/empty/   "empty this data set" (into the trash), after a confirmation page.
+Deleting a data set lists how many records go with it, without loading them. What the trash keeps,
+recovering and restoring records: admin_trash.py.
 """
 
 import logging
@@ -23,14 +24,15 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 
-from stagecraft.apps.datasets.admin import DataSetAdmin
 from stagecraft.apps.datasets.services import DataSet
 
 from .admin_delete import get_deleted_objects_counting_records
+from .admin_trash import DataSetTrashAdmin, trash_context, trash_listing, who
 from .freshness import STALE, freshness_of
-from .models import Record
+from .models import Record, TrashBatch
 from .pipeline import PERIOD_FIELDS, RecordValidationError, prepare_records
-from .storage import empty_data_set, store_documents
+from .storage import store_documents
+from .trash import kept_until, trash_records
 from .uploads import MAX_UPLOAD_BYTES, UploadError, records_from_upload
 
 logger = logging.getLogger("stagecraft.records")
@@ -52,7 +54,7 @@ admin.site.unregister(DataSet)
 
 
 @admin.register(DataSet)
-class DataSetWithRecordsAdmin(DataSetAdmin):
+class DataSetWithRecordsAdmin(DataSetTrashAdmin):
     """The data set admin with its records; see the module docstring."""
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
@@ -70,7 +72,7 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             ),
         ]
         # Before the default routes, whose "<path:object_id>/" would swallow these.
-        return extra + super().get_urls()
+        return extra + self.trash_urls() + super().get_urls()
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -133,14 +135,21 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
     def records_empty_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         data_set = self._data_set_for_change(request, object_id)
         if request.method == "POST":
-            deleted = empty_data_set(data_set)
+            batch = trash_records(data_set, TrashBatch.EMPTIED, by=who(request))
+            moved = batch.record_count if batch else 0
             logger.info(
-                "ADMIN %s: emptied the data set, deleting records, count=%d, caller=admin user %s",
+                "ADMIN %s: emptied the data set, records moved to the trash, count=%d, caller=admin user %s",
                 data_set.name,
-                deleted,
+                moved,
                 request.user.get_username(),
             )
-            self.message_user(request, f"Deleted {deleted:,} records from {data_set.name}.", messages.SUCCESS)
+            message = f"{data_set.name} had no records: nothing to move to the trash."
+            if batch is not None:
+                message = (
+                    f"Moved {moved:,} records of {data_set.name} to the trash. They can be restored from "
+                    f"this page until {kept_until(batch.trashed_at):%Y-%m-%d %H:%M} UTC."
+                )
+            self.message_user(request, message, messages.SUCCESS)
             return HttpResponseRedirect(self._change_url(data_set))
         context = {
             **self.admin_site.each_context(request),
@@ -149,6 +158,7 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             "title": f"Empty {data_set.name}?",
             "record_count": Record.objects.filter(data_set=data_set).count(),
             "change_url": self._change_url(data_set),
+            **trash_context(),
         }
         return TemplateResponse(request, "admin/records/empty_confirmation.html", context)
 
@@ -171,7 +181,7 @@ def upload_records(
 
 
 def records_context(data_set: DataSet) -> dict:
-    """What the change page shows about the data set's records: four or five queries."""
+    """What the change page shows about the data set's records: five or six queries."""
     records = Record.objects.filter(data_set=data_set)
     count = records.count()
     newest = (
@@ -201,6 +211,7 @@ def records_context(data_set: DataSet) -> dict:
         "records_preview_columns": columns,
         "records_preview": [[document.get(column, "") for column in columns] for document in latest],
         "records_preview_size": PREVIEW_SIZE,
+        "records_trash": trash_listing(data_set),
     }
 
 

@@ -28,3 +28,51 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.data_set_id}:{self.record_id}"
+
+
+class TrashBatch(models.Model):
+    """Records taken out of a data set together (it was deleted or emptied), kept to be restored.
+
+    `data_set_id` is a plain number, not a foreign key: the data set itself may be gone (a recovered
+    data set comes back with the same id). The records are moved in and out by
+    stagecraft.apps.records.trash, set-based, and purged by the scheduler after the retention period.
+    """
+
+    DELETED = "deleted"
+    EMPTIED = "emptied"
+    DROPPED = "dropped"
+    CAUSES = [
+        (DELETED, "the data set was deleted"),
+        (EMPTIED, "the data set was emptied in the admin"),
+        (DROPPED, "DELETE /data-sets/<name> dropped its records"),
+    ]
+
+    data_set_id = models.BigIntegerField(db_index=True)
+    data_set_name = models.CharField(max_length=200)
+    cause = models.CharField(max_length=10, choices=CAUSES)
+    trashed_at = models.DateTimeField(db_index=True)
+    trashed_by = models.CharField(max_length=200, blank=True, help_text="Who did it, when known.")
+    record_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-trashed_at", "-id"]
+        verbose_name = "batch of trashed records"
+        verbose_name_plural = "batches of trashed records"
+
+    def __str__(self) -> str:
+        when = f"{self.trashed_at:%Y-%m-%d %H:%M}"
+        return f"{self.record_count} records of {self.data_set_name} ({self.cause} {when})"
+
+
+class TrashedRecord(models.Model):
+    """A record in the trash: the Record's columns, in its batch."""
+
+    batch = models.ForeignKey(TrashBatch, on_delete=models.CASCADE, related_name="records")
+    record_id = models.CharField(max_length=1000)
+    timestamp = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+    data = models.JSONField()
+    size = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.record_id}"
