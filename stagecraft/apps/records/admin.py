@@ -24,9 +24,10 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 
-from stagecraft.apps.datasets.services import DataSet
+from stagecraft.apps.datasets.services import DataSet, DataType
 
 from .admin_delete import get_deleted_objects_counting_records
+from .admin_schema import DataTypeWithSchemaImpactAdmin
 from .admin_trash import DataSetTrashAdmin, trash_context, trash_listing, who
 from .freshness import STALE, freshness_of
 from .models import Record, TrashBatch
@@ -49,8 +50,11 @@ class UploadForm(forms.Form):
     )
 
 
-# The datasets app registers the data set's configuration admin; this app adds its records to it.
+# The datasets app registers the data set's and data type's configuration admins; this app adds its
+# records to the first, and the schema change check over the stored records to the second.
 admin.site.unregister(DataSet)
+admin.site.unregister(DataType)
+admin.site.register(DataType, DataTypeWithSchemaImpactAdmin)
 
 
 @admin.register(DataSet)
