@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet, DataType
 
+from . import admin_migrations  # noqa: F401  (registers the data set migrations' admin)
 from .admin_delete import get_deleted_objects_counting_records
 from .admin_schema import DataTypeWithSchemaImpactAdmin
 from .admin_trash import DataSetTrashAdmin, trash_context, trash_listing, who
