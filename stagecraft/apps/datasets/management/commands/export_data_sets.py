@@ -3,20 +3,27 @@ from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...mass_update import MassUpdateError, export_data_sets
+from ...mass_update import MassUpdateError, describe_dump, export_configuration, export_data_sets
 
 
 class Command(BaseCommand):
     help = (
-        "Write data sets as a JSON list, serialised as the API returns them (bearer tokens included: "
-        "keep the file safe). import_data_sets reads it back: export then import on an empty "
-        "database gives the same data groups, data types (with their schemas) and data sets."
+        "Write the configuration as JSON: data types (descriptions, schemas), data groups, data sets "
+        "(serialised as the API returns them, bearer tokens included: keep the file safe) and the people "
+        "assigned to them. import_data_sets reads it back: export then import on an empty database gives "
+        "the same configuration. --data-sets-only writes the older format, a list of data sets."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--data-group-name", metavar="G", help="Only data sets of this data group.")
         parser.add_argument("--data-type-name", metavar="T", help="Only data sets of this data type.")
         parser.add_argument("--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
+        parser.add_argument(
+            "--data-sets-only",
+            action="store_true",
+            help="Write only a JSON list of data sets (the original Stagecraft's format): no type "
+            "descriptions, no people.",
+        )
 
     def handle(
         self,
@@ -24,21 +31,27 @@ class Command(BaseCommand):
         data_group_name: str | None,
         data_type_name: str | None,
         output: str | None,
+        data_sets_only: bool,
         **options: object,
     ) -> None:
         try:
-            data_sets = export_data_sets(data_group_name, data_type_name)
+            if data_sets_only:
+                data_sets = export_data_sets(data_group_name, data_type_name)
+                text, what = json.dumps(data_sets, indent=2), f"{len(data_sets)} data sets"
+            else:
+                dump = export_configuration(data_group_name, data_type_name)
+                text, what = json.dumps(dump, indent=2), describe_dump(dump)
         except MassUpdateError as error:
             raise CommandError(str(error)) from None
-        text = json.dumps(data_sets, indent=2) + "\n"
+        text += "\n"
         if output:
             try:
                 with open(output, "w") as file:
                     file.write(text)
             except OSError as error:
                 raise CommandError(f"Can't write {output}: {error.strerror}.") from None
-            self.stdout.write(f"Exported {len(data_sets)} data sets to {output}.")
+            self.stdout.write(f"Exported {what} to {output}.")
         else:
             self.stdout.write(text, ending="")
             # The summary goes to stderr so stdout stays a valid JSON document for a pipe.
-            self.stderr.write(f"Exported {len(data_sets)} data sets.")
+            self.stderr.write(f"Exported {what}.")

@@ -5,19 +5,24 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...mass_update import MassUpdateError, import_data_sets
+from ...mass_update import MassUpdateError, import_configuration
 
 
 class Command(BaseCommand):
     help = (
-        "Create data sets from a JSON list of serialised data sets (what export_data_sets writes and "
-        "the API returns), with their data groups and data types when missing. Existing data sets "
-        "are skipped, or updated with --update. One revision, all or nothing."
+        "Load the configuration export_data_sets writes: data types (descriptions, schemas), data groups, "
+        "data sets and the people assigned to them; or the older dump, a JSON list of serialised data "
+        "sets (as the API returns them), with their data groups and data types when missing. What exists "
+        "is skipped, or updated with --update. One revision, all or nothing."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("dump", help="The JSON file to read; - reads stdin.")
-        parser.add_argument("--update", action="store_true", help="Update data sets that already exist.")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Update data sets, data types and people that already exist.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and report; change nothing.")
 
     def handle(self, *args: str, dump: str, update: bool, dry_run: bool, **options: object) -> None:
@@ -31,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"{dump} is not valid JSON: {error}.") from None
         source = "stdin" if dump == "-" else dump
         try:
-            result = import_data_sets(entries, update=update, dry_run=dry_run, source=source)
+            result = import_configuration(entries, update=update, dry_run=dry_run, source=source)
         except MassUpdateError as error:
             raise CommandError(str(error)) from None
         for warning in result.warnings:
@@ -42,6 +47,13 @@ class Command(BaseCommand):
             ("updated", result.updated),
             ("skipped, already there (use --update to update)", result.skipped if not update else []),
             ("already up to date", result.unchanged),
+            ("updated (a data type)", result.updated_types),
+            ("created (a person)", result.created_people),
+            ("updated (a person)", result.updated_people),
+            (
+                "skipped, a person already there with other data sets (use --update to update)",
+                result.skipped_people,
+            ),
         ):
             for name in names:
                 self.stdout.write(f"{name}: {verb}{label}")
@@ -53,5 +65,7 @@ class Command(BaseCommand):
             summary += f"; new data groups: {', '.join(result.created_groups)}"
         if result.created_types:
             summary += f"; new data types: {', '.join(result.created_types)}"
+        if result.created_people or result.updated_people:
+            summary += f"; people {len(result.created_people)} created, {len(result.updated_people)} updated"
         prefix = "Dry run, nothing was changed: " if dry_run else "Imported: "
         self.stdout.write(prefix + summary + ".")
