@@ -9,6 +9,7 @@ DataSetTrashAdmin is the datasets app's DataSetAdmin with the trash; records' da
   transaction as the data set, and says so ("recovered", not "changed successfully");
 - serves <data set id>/records/trash/<batch id>/restore/: a confirmation, then the batch's records
   are put back (for emptied data sets, until the batch is purged).
+TrashBatchAdmin lists what is in the trash (read-only): whose records, why, when, until when.
 """
 
 import datetime
@@ -29,6 +30,7 @@ from reversion.models import Version
 from stagecraft.apps.datasets.admin import DataSetAdmin
 from stagecraft.apps.datasets.services import DataSet
 
+from .models import TrashBatch
 from .trash import (
     acting_as,
     batches_of,
@@ -192,3 +194,37 @@ def _int(text: str) -> int | None:
         return int(text)
     except ValueError:
         return None
+
+
+@admin.register(TrashBatch)
+class TrashBatchAdmin(admin.ModelAdmin):
+    """What the trash holds, read-only: recover a deleted data set from the data sets' *Recover
+    deleted*, restore an emptied one from its page."""
+
+    list_display = ("data_set_name", "record_count", "cause", "trashed_at", "trashed_by", "kept_until")
+    list_filter = ("cause",)
+    search_fields = ("data_set_name",)
+    fields = (
+        "data_set_name",
+        "data_set_id",
+        "record_count",
+        "cause",
+        "trashed_at",
+        "trashed_by",
+        "kept_until",
+    )
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TrashBatch | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: TrashBatch | None = None) -> bool:
+        return False
+
+    @admin.display(description="kept until")
+    def kept_until(self, obj: TrashBatch) -> datetime.datetime:
+        return kept_until(obj.trashed_at)

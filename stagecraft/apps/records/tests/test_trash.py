@@ -282,3 +282,18 @@ def test_every_deletion_leaves_the_configuration_s_history_alone(admin_client, d
     versioned(data_set)
     admin_client.post(reverse("admin:datasets_dataset_delete", args=[data_set.pk]), {"post": "yes"})
     assert Version.objects.get_deleted(DataSet).count() == 1
+
+
+def test_the_admin_lists_what_the_trash_holds(admin_client, data_set, frozen_now):
+    write(data_set, 2)
+    trash_records(data_set, TrashBatch.EMPTIED, by="admin user alice")
+    response = admin_client.get(reverse("admin:records_trashbatch_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert data_set.name in page
+    assert "the data set was emptied in the admin" in page
+    assert "admin user alice" in page
+    assert "Feb. 19, 2014" in page  # kept until: 30 days on
+    batch = TrashBatch.objects.get()
+    assert admin_client.get(reverse("admin:records_trashbatch_change", args=[batch.pk])).status_code == 200
+    assert admin_client.post(reverse("admin:records_trashbatch_delete", args=[batch.pk])).status_code == 403
