@@ -197,6 +197,7 @@ def _target(old: DataSet, mapping: Mapping, report: MigrationReport) -> DataSet:
     else:
         new = existing
         config = dict(mapping.overrides)
+        report.target_before = existing.to_dict()
     before = log.configuration(new)
     try:
         changed = configure(new, config)

@@ -33,6 +33,7 @@ class MigrationReport:
     # A target that existed: its configurable fields before (its token only when the mapping changes
     # it), the settings the mapping applied to it, and whether it kept its own token.
     config_before: dict | None = None
+    target_before: dict | None = None  # its serialised form, for the dry run's comparison
     settings_applied: list[str] = field(default_factory=list)
     token_kept: bool = False
     migration_id: int | None = None

@@ -118,9 +118,11 @@ class Command(BaseCommand):
             )
 
     def _print_dry_run(self, report: MigrationReport) -> None:
-        old, new = report.old_config, report.new_config
+        # A new data set is compared with the old one it copies; one that exists, with itself before.
+        old, new = report.target_before or report.old_config, report.new_config
         self.stdout.write(f"== {report.mapping.old_label} -> {report.mapping.new_label}")
-        self.stdout.write(f"{'setting':<22}{'old':<45}new")
+        before, after = ("old", "new") if report.created else ("now", "after the migration")
+        self.stdout.write(f"{'setting':<22}{before:<45}{after}")
         for key in old:
             if key == "schema":
                 continue
