@@ -293,7 +293,7 @@ def test_the_admin_lists_what_the_trash_holds(admin_client, data_set, frozen_now
     assert data_set.name in page
     assert "the data set was emptied in the admin" in page
     assert "admin user alice" in page
-    assert "Feb. 19, 2014" in page  # kept until: 30 days on
+    assert "19 Feb 2014, noon" in page  # kept until: 30 days on
     batch = TrashBatch.objects.get()
     assert admin_client.get(reverse("admin:records_trashbatch_change", args=[batch.pk])).status_code == 200
     assert admin_client.post(reverse("admin:records_trashbatch_delete", args=[batch.pk])).status_code == 403

@@ -285,6 +285,19 @@ def test_the_command_says_it_adds_to_an_existing_data_set(old, target, tmp_path)
     assert DataSetMigration.objects.get().performed_by.startswith("manage.py migrate_data_set")
 
 
+def test_the_dry_run_compares_an_existing_target_with_itself(old, target, tmp_path):
+    out, _ = run(f"migrate_data_set --dry-run {write_json(tmp_path, 'mapping.json', CARERS_MAPPING)}")
+    lines = out.splitlines()
+    assert lines[1].split() == ["setting", "now", "after", "the", "migration"]
+    auto_ids = next(line for line in lines if line.startswith("auto_ids"))
+    assert (
+        auto_ids.split(None, 1)[1]
+        == '[]                                           ["_timestamp", "channel"]   <- changed'
+    )
+    assert "already exists: the migration would add to it" in out
+    assert DataSetMigration.objects.get().dry_run
+
+
 def test_the_command_refuses_to_undo_a_changed_target_without_force(old, target, tmp_path, capsys):
     before = state(target)
     path = write_json(tmp_path, "mapping.json", CARERS_MAPPING)
