@@ -12,12 +12,12 @@ Dry runs and failed runs are logged too (after their roll back), with their coun
 """
 
 import datetime
-import hashlib
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from stagecraft.apps.datasets.services import CONFIGURABLE_FIELDS, DataSet
 
@@ -41,9 +41,9 @@ def configuration(data_set: DataSet) -> dict[str, object]:
 
 
 def fingerprint(data_set: DataSet) -> dict[str, object]:
-    """The configuration to compare later, with the token as a hash (the log keeps no token)."""
+    """The configuration to compare later, the token as a keyed hash (the log keeps no token)."""
     config = configuration(data_set)
-    config["bearer_token"] = hashlib.sha256(str(config["bearer_token"]).encode()).hexdigest()
+    config["bearer_token"] = salted_hmac("data set migration", str(config["bearer_token"])).hexdigest()
     return config
 
 
