@@ -132,6 +132,10 @@ ALERTS_MUTE_LINK_MAX_AGE = env_int("ALERTS_MUTE_LINK_MAX_AGE", 30 * 24 * 3600)
 ALERTS_GIVE_UP_AFTER = env_int("ALERTS_GIVE_UP_AFTER", 3 * 24 * 3600)
 ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)
 
+# Days the records of a deleted or emptied data set stay in the trash, restorable, before the
+# scheduler purges them (docs/records.md, "The trash").
+RECORDS_TRASH_RETENTION_DAYS = env_int("RECORDS_TRASH_RETENTION_DAYS", 30)
+
 # -- Security (docs/security.md) ---------------------------------------------------------------
 
 # Proxies whose X-Forwarded-For is believed, as addresses or networks; empty, the connection's own

@@ -95,7 +95,7 @@ def test_the_collection_endpoint_logs_its_token_as_the_caller(client, data_set, 
 
     assert response.status_code == 200
     assert lines(secrets_and_logs) == [
-        "DELETE carers_allowance_journey: dropped the collection, deleting records, count=0, "
+        "DELETE carers_allowance_journey: dropped the collection, records moved to the trash, count=0, "
         "caller=the collection endpoint token from 127.0.0.1"
     ]
 

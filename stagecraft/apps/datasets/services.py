@@ -9,7 +9,8 @@ from .demo import demo_token
 from .mass_update import MassUpdateError, select_data_sets
 from .models import BackdropUser, DataGroup, DataSet, DataType
 from .models.data_set import CONFIGURABLE_FIELDS, FROZEN_FIELDS, LIST_FIELDS, data_set_name
-from .validators import RECORD_KEY_PATTERN, is_record_key
+from .schema import compose_schema
+from .validators import RECORD_KEY_PATTERN, is_record_key, validate_json_schema
 
 __all__ = [
     "CONFIGURABLE_FIELDS",
@@ -21,6 +22,7 @@ __all__ = [
     "DataSet",
     "DataType",
     "MassUpdateError",
+    "compose_schema",
     "configure",
     "data_set_detail",
     "data_set_name",
@@ -28,4 +30,5 @@ __all__ = [
     "is_record_key",
     "new_data_set",
     "select_data_sets",
+    "validate_json_schema",
 ]

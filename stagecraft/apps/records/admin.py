@@ -6,9 +6,10 @@ admin/datasets/dataset/change_form.html): the number of records, the newest `_ti
 it is stale, the latest records, and links to extra pages:
   <data set id>/records/upload/  a CSV or Excel upload, previewed then stored through the same
                                  pipeline as the write API (admin_upload.py);
-  <data set id>/records/empty/   "empty this data set", after a confirmation page;
+  <data set id>/records/empty/   "empty this data set" (into the trash), after a confirmation page;
   /admin/records/query/<id>/     the query explorer (views/admin_query.py, admin_urls.py).
-Deleting a data set lists how many records go with it, without loading them.
+Deleting a data set lists how many records go with it, without loading them. What the trash keeps,
+recovering and restoring records: admin_trash.py.
 """
 
 import logging
@@ -20,19 +21,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 
-from stagecraft.apps.datasets.admin import DataSetAdmin
-from stagecraft.apps.datasets.services import DataSet
+from stagecraft.apps.datasets.services import DataSet, DataType
 from stagecraft.libs.client_address import caller
 
-from . import admin_upload
+from . import (
+    admin_migrations,  # noqa: F401  (registers the data set migrations' admin)
+    admin_upload,
+)
 from .admin_delete import get_deleted_objects_counting_records
+from .admin_schema import DataTypeWithSchemaImpactAdmin
+from .admin_trash import DataSetTrashAdmin, trash_context, trash_listing, who
 from .freshness import STALE, freshness_of
-from .models import Record
+from .models import Record, TrashBatch
 from .pipeline import PERIOD_FIELDS
-from .storage import empty_data_set
+from .trash import kept_until, trash_records
 
 logger = logging.getLogger("stagecraft.records")
 
@@ -41,12 +46,15 @@ PREVIEW_SIZE = 20
 LEADING_COLUMNS = ("_id", "_timestamp")
 
 
-# The datasets app registers the data set's configuration admin; this app adds its records to it.
+# The datasets app registers the data set's and data type's configuration admins; this app adds its
+# records to the first, and the schema change check over the stored records to the second.
 admin.site.unregister(DataSet)
+admin.site.unregister(DataType)
+admin.site.register(DataType, DataTypeWithSchemaImpactAdmin)
 
 
 @admin.register(DataSet)
-class DataSetWithRecordsAdmin(DataSetAdmin):
+class DataSetWithRecordsAdmin(DataSetTrashAdmin):
     """The data set admin with its records; see the module docstring."""
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
@@ -68,7 +76,7 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             route("<path:object_id>/records/empty/", self.records_empty_view, "records_empty"),
         ]
         # Before the default routes, whose "<path:object_id>/" would swallow these.
-        return extra + super().get_urls()
+        return extra + self.trash_urls() + super().get_urls()
 
     def url_name(self, name: str, prefix: bool = True) -> str:
         """The URL name of one of this admin's pages: "admin:datasets_dataset_<name>"."""
@@ -98,9 +106,6 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             raise PermissionDenied
         return data_set
 
-    def change_url(self, data_set: DataSet) -> str:
-        return reverse(self.url_name("change"), args=[data_set.pk])
-
     def records_upload_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return admin_upload.upload_view(self, request, self._data_set_for_change(request, object_id))
 
@@ -119,14 +124,21 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
     def records_empty_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         data_set = self._data_set_for_change(request, object_id)
         if request.method == "POST":
-            deleted = empty_data_set(data_set)
+            batch = trash_records(data_set, TrashBatch.EMPTIED, by=who(request))
+            moved = batch.record_count if batch else 0
             logger.info(
-                "ADMIN %s: emptied the data set, deleting records, count=%d, caller=%s",
+                "ADMIN %s: emptied the data set, records moved to the trash, count=%d, caller=%s",
                 data_set.name,
-                deleted,
-                caller(request, f"admin user {request.user.get_username()}"),
+                moved,
+                caller(request, who(request)),
             )
-            self.message_user(request, f"Deleted {deleted:,} records from {data_set.name}.", messages.SUCCESS)
+            message = f"{data_set.name} had no records: nothing to move to the trash."
+            if batch is not None:
+                message = (
+                    f"Moved {moved:,} records of {data_set.name} to the trash. They can be restored from "
+                    f"this page until {kept_until(batch.trashed_at):%Y-%m-%d %H:%M} UTC."
+                )
+            self.message_user(request, message, messages.SUCCESS)
             return HttpResponseRedirect(self.change_url(data_set))
         context = {
             **self.admin_site.each_context(request),
@@ -135,12 +147,13 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             "title": f"Empty {data_set.name}?",
             "record_count": Record.objects.filter(data_set=data_set).count(),
             "change_url": self.change_url(data_set),
+            **trash_context(),
         }
         return TemplateResponse(request, "admin/records/empty_confirmation.html", context)
 
 
 def records_context(data_set: DataSet) -> dict:
-    """What the change page shows about the data set's records: four or five queries."""
+    """What the change page shows about the data set's records: five or six queries."""
     records = Record.objects.filter(data_set=data_set)
     count = records.count()
     newest = (
@@ -170,6 +183,7 @@ def records_context(data_set: DataSet) -> dict:
         "records_preview_columns": columns,
         "records_preview": [[document.get(column, "") for column in columns] for document in latest],
         "records_preview_size": PREVIEW_SIZE,
+        "records_trash": trash_listing(data_set),
     }
 
 

@@ -55,3 +55,126 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} for data set {self.data_set_id}"
+
+
+class TrashBatch(models.Model):
+    """Records taken out of a data set together (it was deleted or emptied), kept to be restored.
+
+    `data_set_id` is a plain number, not a foreign key: the data set itself may be gone (a recovered
+    data set comes back with the same id). The records are moved in and out by
+    stagecraft.apps.records.trash, set-based, and purged by the scheduler after the retention period.
+    """
+
+    DELETED = "deleted"
+    EMPTIED = "emptied"
+    DROPPED = "dropped"
+    CAUSES = [
+        (DELETED, "the data set was deleted"),
+        (EMPTIED, "the data set was emptied in the admin"),
+        (DROPPED, "DELETE /data-sets/<name> dropped its records"),
+    ]
+
+    data_set_id = models.BigIntegerField(db_index=True)
+    data_set_name = models.CharField(max_length=200)
+    cause = models.CharField(max_length=10, choices=CAUSES)
+    trashed_at = models.DateTimeField(db_index=True)
+    trashed_by = models.CharField(max_length=200, blank=True, help_text="Who did it, when known.")
+    record_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-trashed_at", "-id"]
+        verbose_name = "batch of trashed records"
+        verbose_name_plural = "batches of trashed records"
+
+    def __str__(self) -> str:
+        when = f"{self.trashed_at:%Y-%m-%d %H:%M}"
+        return f"{self.record_count} records of {self.data_set_name} ({self.cause} {when})"
+
+
+class TrashedRecord(models.Model):
+    """A record in the trash: the Record's columns, in its batch."""
+
+    batch = models.ForeignKey(TrashBatch, on_delete=models.CASCADE, related_name="records")
+    record_id = models.CharField(max_length=1000)
+    timestamp = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+    data = models.JSONField()
+    size = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.record_id}"
+
+
+class DataSetMigration(models.Model):
+    """One mapping of a migrate_data_set run (or dry run), logged so it can be listed and undone.
+
+    The target is named, not linked: it may be deleted later (an undo deletes a target the migration
+    created). `config_before` holds the target's configurable fields as they were when the migration
+    added to an existing data set (its token only when the mapping changed it); `target_records_after`,
+    `target_last_write_after` and `config_after` are how it looked after the migration, so an undo can
+    tell whether it has been written or configured since. See data_set_migration/.
+    """
+
+    performed_at = models.DateTimeField()
+    performed_by = models.CharField(max_length=200, blank=True)
+    mapping = models.JSONField(help_text="The mapping, as written in the mapping file (tokens hidden).")
+    old_data_set = models.CharField(max_length=200)
+    old_label = models.CharField(max_length=110, help_text="The old data set's group/type.")
+    new_label = models.CharField(max_length=110, help_text="The target's group/type.")
+    target_id = models.BigIntegerField(null=True, blank=True)
+    target_name = models.CharField(max_length=200)
+    target_created = models.BooleanField(help_text="The migration created the target (else it added to it).")
+    config_before = models.JSONField(null=True, blank=True)
+    records_read = models.PositiveIntegerField(default=0)
+    records_written = models.PositiveIntegerField(default=0)
+    records_replaced = models.PositiveIntegerField(
+        default=0, help_text="Records of the target the migration overwrote (kept to be put back on undo)."
+    )
+    records_failed = models.PositiveIntegerField(default=0)
+    dry_run = models.BooleanField(default=False)
+    rolled_back = models.BooleanField(
+        default=False, help_text="Records failed validation: the run was rolled back, nothing was written."
+    )
+    target_records_after = models.PositiveIntegerField(null=True, blank=True)
+    target_last_write_after = models.DateTimeField(null=True, blank=True)
+    config_after = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The target's configuration after the migration (its token as a hash).",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-performed_at", "-id"]
+        verbose_name = "data set migration"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.old_label} -> {self.new_label}"
+
+    @property
+    def undoable(self) -> bool:
+        return not self.dry_run and not self.rolled_back and self.undone_at is None
+
+
+class MigratedRecord(models.Model):
+    """A record a migration wrote into a target that existed: its `_id`, and, when the migration
+    replaced a record with that `_id`, the replaced record's columns, to be put back on undo."""
+
+    migration = models.ForeignKey(DataSetMigration, on_delete=models.CASCADE, related_name="migrated_records")
+    record_id = models.CharField(max_length=1000)
+    replaced = models.BooleanField(default=False)
+    timestamp = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["migration", "record_id"], name="unique_migrated_record_per_migration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.migration_id}:{self.record_id}"

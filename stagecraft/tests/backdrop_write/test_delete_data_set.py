@@ -2,13 +2,14 @@
 DELETE /data-sets/<name> with the collection token drops the data set's records.
 
 Our data set names are `<group>_<type>`, so the scenario's "some-dataset" (group "data-group", type
-"data-type") is `data_group_data_type` here. The data set's configuration stays: only its records go.
+"data-type") is `data_group_data_type` here. The data set's configuration stays: only its records go,
+to the trash (Stagecraft's own; the reference destroyed them).
 """
 
 import pytest
 
 from stagecraft.apps.datasets.models import DataSet
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import Record, TrashBatch, TrashedRecord
 
 from .helpers import given_data_set, send
 
@@ -24,7 +25,9 @@ def test_deleting_a_data_set(client, collection_token, django_assert_max_num_que
     assert response.status_code == 200
     send(client, "POST", "/data/data-group/other-type", RECORD, token=other.bearer_token)
 
-    with django_assert_max_num_queries(2):
+    # The data set; a trash batch made, the records moved set-based (one statement on PostgreSQL,
+    # two on SQLite), the batch's count set; the savepoint around them.
+    with django_assert_max_num_queries(7):
         response = client.delete(
             "/data-sets/data_group_data_type", HTTP_AUTHORIZATION=f"Bearer {collection_token}"
         )
@@ -35,6 +38,10 @@ def test_deleting_a_data_set(client, collection_token, django_assert_max_num_que
     assert Record.objects.filter(data_set=data_set).count() == 0
     assert Record.objects.filter(data_set=other).count() == 1
     assert DataSet.objects.filter(pk=data_set.pk).exists()
+    batch = TrashBatch.objects.get()
+    assert (batch.data_set_id, batch.cause, batch.record_count) == (data_set.pk, "dropped", 1)
+    assert batch.trashed_by == "DELETE /data-sets/<name>"
+    assert TrashedRecord.objects.get().data["foo"] == "bar"
 
 
 def test_cannot_delete_a_data_set_that_does_not_exist(client, collection_token):

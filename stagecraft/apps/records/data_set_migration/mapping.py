@@ -45,6 +45,18 @@ class Mapping:
     def new_label(self) -> str:
         return f"{self.new_group}/{self.new_type}"
 
+    def document(self) -> dict[str, object]:
+        """The mapping in the file's format, with any token replaced by "(a token)" (for the log)."""
+        overrides = {
+            key: ("(a token)" if key == "bearer_token" and value else value)
+            for key, value in self.overrides.items()
+        }
+        return {
+            "old_data_set": {"data_group": self.old_group, "data_type": self.old_type},
+            "new_data_set": {"data_group": self.new_group, "data_type": self.new_type, **overrides},
+            "data_mapping": {"key_mapping": self.key_mapping, "value_mapping": self.value_mapping},
+        }
+
 
 def parse_mapping(raw: object, where: str = "the mapping") -> Mapping:
     """Check one mapping's shape and return it; errors say where and what to write instead."""

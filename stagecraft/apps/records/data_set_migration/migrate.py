@@ -5,11 +5,17 @@ are read in primary-key batches (keyset pagination, so memory stays flat however
 set), transformed (see transform.py), validated by the record pipeline against the new data set's
 schema and auto_ids, and upserted by `_id`. The old data set is only read.
 
+The target: when it doesn't exist it is created as a copy of the old data set's configuration with
+the mapping's settings; when it exists the migration adds to it, applying only the mapping's settings
+(so it keeps its own token unless the mapping names one), and keeps what it replaces so that an undo
+restores it exactly (log.py, undo.py). Every run is logged (DataSetMigration).
+
 All or nothing: when any record fails, the remaining records are still validated (to count the
 failures and report the first ones) but nothing more is written, and the transaction is rolled back:
-no new data set, no records, no revision.
+no new data set, no records, no revision (only the log's line saying so).
 """
 
+import uuid
 from collections.abc import Callable
 
 import reversion
@@ -17,12 +23,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from stagecraft.apps.datasets.services import CONFIGURABLE_FIELDS, DataGroup, DataSet, DataType, configure
+from stagecraft.apps.datasets.services import DataGroup, DataSet, DataType, configure
 from stagecraft.libs.validation import summarise
 
-from ..models import Record
+from ..models import DataSetMigration, Record
 from ..pipeline import RecordValidationError, prepare_records
 from ..storage import store_documents
+from . import log
 from .errors import MappingError, MigrationFailed
 from .mapping import Mapping
 from .report import FailedRecord, MigrationReport
@@ -51,17 +58,20 @@ def migrate_data_sets(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     user: AbstractBaseUser | None = None,
+    performed_by: str = "",
 ) -> list[MigrationReport]:
     """Run the mappings; returns one report each. Raises MappingError or MigrationFailed.
 
     With `dry_run` the records are transformed and validated but not stored, everything is rolled
     back, and the reports are returned even when records failed (check `records_failed`).
+    `performed_by` names who runs it in the log (default: the user, if any).
     """
+    who = log.performer(user, performed_by)
     reports: list[MigrationReport] = []
     try:
         with transaction.atomic(), reversion.create_revision(atomic=False):
             for mapping in mappings:
-                reports.append(_migrate(mapping, dry_run, batch_size, progress))
+                reports.append(_migrate(mapping, dry_run, batch_size, progress, who))
             if any(report.records_failed for report in reports) and not dry_run:
                 raise MigrationFailed(reports)
             reversion.set_comment(_comment(reports))
@@ -70,7 +80,10 @@ def migrate_data_sets(
             if dry_run:
                 raise _RollBack
     except _RollBack:
-        pass
+        log.log_unwritten(reports, who)
+    except MigrationFailed:
+        log.log_unwritten(reports, who)
+        raise
     return reports
 
 
@@ -81,18 +94,31 @@ def migrate_data_set(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     user: AbstractBaseUser | None = None,
+    performed_by: str = "",
 ) -> MigrationReport:
     """One mapping's migrate_data_sets()."""
-    return migrate_data_sets([mapping], dry_run=dry_run, batch_size=batch_size, progress=progress, user=user)[
-        0
-    ]
+    (report,) = migrate_data_sets(
+        [mapping],
+        dry_run=dry_run,
+        batch_size=batch_size,
+        progress=progress,
+        user=user,
+        performed_by=performed_by,
+    )
+    return report
 
 
-def _migrate(mapping: Mapping, dry_run: bool, batch_size: int, progress: Progress | None) -> MigrationReport:
+def _migrate(
+    mapping: Mapping, dry_run: bool, batch_size: int, progress: Progress | None, who: str
+) -> MigrationReport:
     old = _old_data_set(mapping)
     report = MigrationReport(mapping=mapping, old_config=old.to_dict(), dry_run=dry_run)
-    new, report.created = _new_data_set(old, mapping)
+    new = _target(old, mapping, report)
     report.new_config = new.to_dict()
+    logged: DataSetMigration | None = None
+    if not dry_run:
+        logged = log.start(report, old, new, who)
+        report.migration_id = logged.pk
 
     last_pk = 0
     while True:
@@ -115,13 +141,24 @@ def _migrate(mapping: Mapping, dry_run: bool, batch_size: int, progress: Progres
             if len(report.sample) < SAMPLE_SIZE:
                 report.sample.extend(documents[: SAMPLE_SIZE - len(report.sample)])
             # Once a record has failed nothing more is written: the transaction will be rolled back.
-            if not dry_run and not report.records_failed:
-                report.records_written += store_documents(new, documents)
+            if logged is not None and not report.records_failed:
+                report.records_written += _store(logged, new, documents, report)
         if progress is not None:
             progress(len(rows))
-    if not dry_run:
+    if logged is not None:
         report.records_in_new_data_set = Record.objects.filter(data_set=new).count()
+        log.finish(logged, report, new)
     return report
+
+
+def _store(logged: DataSetMigration, target: DataSet, documents: list[dict], report: MigrationReport) -> int:
+    """Store a batch; into a target that existed, keeping what it replaces first (log.py)."""
+    for document in documents:
+        # Ids are given here rather than by storage, so that the log knows every record written.
+        document.setdefault("_id", uuid.uuid4().hex)
+    if not report.created:
+        report.records_replaced += log.keep_replaced(logged, target, [d["_id"] for d in documents])
+    return store_documents(target, documents)
 
 
 def _old_data_set(mapping: Mapping) -> DataSet:
@@ -138,8 +175,9 @@ def _old_data_set(mapping: Mapping) -> DataSet:
     return old
 
 
-def _new_data_set(old: DataSet, mapping: Mapping) -> tuple[DataSet, bool]:
-    """Create the new data set as a copy of the old one's configuration with the overrides, or update it."""
+def _target(old: DataSet, mapping: Mapping, report: MigrationReport) -> DataSet:
+    """Create the new data set as a copy of the old one's configuration with the overrides, or apply
+    the overrides alone to the one that exists (noting in the report how it was before)."""
     group = DataGroup.objects.filter(name=mapping.new_group).first()
     if group is None:
         raise MappingError(
@@ -151,22 +189,28 @@ def _new_data_set(old: DataSet, mapping: Mapping) -> tuple[DataSet, bool]:
             f"There is no data type named {mapping.new_type!r} (new_data_set): "
             "create it, with its schema, first."
         )
-    config = {name: getattr(old, name) for name in CONFIGURABLE_FIELDS}
-    config.update(mapping.overrides)
     existing = DataSet.objects.select_for_update().filter(data_group=group, data_type=data_type).first()
-    created = existing is None
+    report.created = existing is None
     if existing is None:
         new = DataSet(data_group=group, data_type=data_type)
+        config = {**log.configuration(old), **mapping.overrides}
     else:
         new = existing
-        if "capped_size" not in mapping.overrides:
-            config.pop("capped_size")  # frozen: an existing data set keeps its own
+        config = dict(mapping.overrides)
+        report.target_before = existing.to_dict()
+    before = log.configuration(new)
     try:
-        configure(new, config)
+        changed = configure(new, config)
     except ValidationError as error:
         raise MappingError(f"The new data set {mapping.new_label} is not valid: {summarise(error)}") from None
+    if existing is not None:
+        report.settings_applied = sorted(mapping.overrides)
+        report.token_kept = "bearer_token" not in changed
+        if report.token_kept:
+            before.pop("bearer_token")  # the log keeps a token only when the undo must put it back
+        report.config_before = before
     new.save()
-    return new, created
+    return new
 
 
 def _diagnose(new: DataSet, records: list[dict], report: MigrationReport) -> None:
@@ -186,9 +230,10 @@ def _diagnose(new: DataSet, records: list[dict], report: MigrationReport) -> Non
 def _comment(reports: list[MigrationReport]) -> str:
     parts = []
     for report in reports:
-        action = "created" if report.created else "updated"
+        action = "created" if report.created else "added to"
+        replaced = f", {report.records_replaced} replaced" if report.records_replaced else ""
         parts.append(
             f"{report.mapping.old_label} -> {report.mapping.new_label} ({action} {report.new_name}, "
-            f"{report.records_written} records)"
+            f"{report.records_written} records{replaced}; migration #{report.migration_id})"
         )
     return "Migrated data sets to new schemas: " + "; ".join(parts) + ". The old data sets were not changed."

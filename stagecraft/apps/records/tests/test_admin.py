@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import Record, TrashBatch, TrashedRecord
 from stagecraft.apps.records.storage import store_documents
 
 pytestmark = pytest.mark.django_db
@@ -74,18 +74,22 @@ def test_the_change_page_costs_a_fixed_number_of_record_queries(
         assert admin_client.get(change_url(data_set)).status_code == 200
 
 
-# -- empty -------------------------------------------------------------------------------------
+# -- empty (into the trash: more in test_trash.py) ---------------------------------------------
 
 
-def test_emptying_asks_for_confirmation_first(admin_client, data_set):
+def test_emptying_asks_for_confirmation_first_and_says_what_the_trash_keeps(
+    admin_client, data_set, frozen_now
+):
     write(data_set, 3)
     response = admin_client.get(empty_url(data_set))
     assert response.status_code == 200
-    assert "deletes all its\n  <strong>3</strong> records" in response.content.decode()
+    page = response.content.decode()
+    assert "moves all its\n  <strong>3</strong> records to the trash" in page
+    assert "The trash keeps them for 30 days (until\n  2014-02-19 12:00 UTC)" in page
     assert Record.objects.count() == 3
 
 
-def test_emptying_deletes_the_records_and_keeps_the_data_set(admin_client, data_set, records_log):
+def test_emptying_moves_the_records_to_the_trash_and_keeps_the_data_set(admin_client, data_set, records_log):
     other = DataSetFactory.create()
     write(data_set, 3)
     write(other, 2)
@@ -94,8 +98,12 @@ def test_emptying_deletes_the_records_and_keeps_the_data_set(admin_client, data_
     assert Record.objects.filter(data_set=data_set).count() == 0
     assert Record.objects.filter(data_set=other).count() == 2
     assert DataSet.objects.filter(pk=data_set.pk).exists()
+    batch = TrashBatch.objects.get()
+    assert (batch.data_set_id, batch.cause, batch.record_count) == (data_set.pk, "emptied", 3)
+    assert batch.trashed_by == "admin user alice"
+    assert TrashedRecord.objects.filter(batch=batch).count() == 3
     assert (
-        "ADMIN carers_allowance_journey: emptied the data set, deleting records, count=3, "
+        "ADMIN carers_allowance_journey: emptied the data set, records moved to the trash, count=3, "
         "caller=admin user alice from 127.0.0.1" in records_log.text
     )
 
@@ -107,8 +115,8 @@ def test_an_unknown_data_set_answers_404(admin_client, db):
 # -- deleting a data set -----------------------------------------------------------------------
 
 
-def test_the_delete_confirmation_says_how_many_records_go(
-    admin_client, data_set, django_assert_max_num_queries
+def test_the_delete_confirmation_says_how_many_records_go_and_what_the_trash_keeps(
+    admin_client, data_set, django_assert_max_num_queries, frozen_now
 ):
     write(data_set, 1500)
     url = reverse("admin:datasets_dataset_delete", args=[data_set.pk])
@@ -118,11 +126,12 @@ def test_the_delete_confirmation_says_how_many_records_go(
     page = response.content.decode()
     assert "(and its 1,500 records)" in page
     assert "<li>Records: 1500</li>" in page
+    assert "they go to the trash, where they are kept for\n30 days (until 2014-02-19 12:00 UTC)" in page
     # No query fetched the records themselves.
     assert not any('"records_record"."data"' in query["sql"] for query in captured.captured_queries)
 
 
-def test_deleting_a_data_set_in_the_admin_deletes_its_records(admin_client, data_set):
+def test_deleting_a_data_set_in_the_admin_moves_its_records_to_the_trash(admin_client, data_set):
     other = DataSetFactory.create()
     write(data_set, 5)
     write(other, 1)
@@ -131,20 +140,29 @@ def test_deleting_a_data_set_in_the_admin_deletes_its_records(admin_client, data
     assert response.status_code == 302
     assert not DataSet.objects.filter(pk=data_set.pk).exists()
     assert Record.objects.count() == 1
+    batch = TrashBatch.objects.get()
+    assert (batch.data_set_name, batch.cause, batch.record_count) == (data_set.name, "deleted", 5)
+    assert batch.trashed_by == "admin user alice"
 
 
 @pytest.mark.parametrize("how", ["instance", "queryset"])
-def test_every_delete_path_removes_records_with_one_statement(data_set, how, django_assert_max_num_queries):
+def test_every_delete_path_moves_records_to_the_trash_without_loading_them(
+    data_set, how, django_assert_max_num_queries
+):
     write(data_set, 300)
     # A fixed number, whatever the number of records: the data set and the tracker's facet values,
-    # one statement per related table (people, records, kept uploads, freshness, alert addresses,
-    # webhooks, mutes, flow events), the data set's DELETE and the tracker's event.
-    with django_assert_max_num_queries(12) as captured:
+    # moving the records to the trash (and its batch), one statement per related table (people, kept
+    # uploads, freshness, alert addresses, webhooks, mutes, flow events), the data set's DELETE and the
+    # tracker's event.
+    with django_assert_max_num_queries(18) as captured:
         if how == "instance":
             data_set.delete()
         else:
             DataSet.objects.filter(pk=data_set.pk).delete()
     record_queries = [q["sql"] for q in captured.captured_queries if "records_record" in q["sql"]]
-    assert len(record_queries) == 1
-    assert record_queries[0].startswith("DELETE")
+    # Moved set-based (one statement on PostgreSQL, INSERT ... SELECT and DELETE on SQLite), then
+    # Django's cascade finds nothing left to delete.
+    assert 2 <= len(record_queries) <= 3
+    assert not any(sql.startswith("SELECT") for sql in record_queries)
     assert Record.objects.count() == 0
+    assert TrashedRecord.objects.count() == 300

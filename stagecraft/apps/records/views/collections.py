@@ -1,7 +1,8 @@
 """The data store's whole-collection routes on /data-sets/<name> (backdrop-api.md §1.1, §1.2, §1.9).
 
     DELETE /data-sets/<name>   drops the data set's records (the original Stagecraft called this
-                               when a data set was deleted); the data set's configuration stays.
+                               when a data set was deleted) into the trash (../trash.py), where they
+                               can be restored from the admin until purged; the configuration stays.
     POST /data-sets/<name>     the original's "create collection". Here a data set's storage exists
                                as soon as it is configured (records are stored lazily), so this
                                only answers as the original did for a collection that exists.
@@ -22,7 +23,8 @@ from stagecraft.libs.bearer import bearer_token, secrets_match
 from stagecraft.libs.client_address import caller
 from stagecraft.libs.refusals import note_refused_token
 
-from ..storage import empty_data_set
+from ..models import TrashBatch
+from ..trash import trash_records
 from .answers import data_store_answer
 from .body import BadBody, read_json_body
 
@@ -36,11 +38,12 @@ def delete_collection(request: HttpRequest, name: str) -> HttpResponse:
     data_set = DataSet.objects.filter(name=name).first()
     if data_set is None:
         return _answer(404, "error", f'No collection exists with name "{name}"')
-    deleted = empty_data_set(data_set)
+    batch = trash_records(data_set, TrashBatch.DROPPED, by="DELETE /data-sets/<name>")
+    moved = batch.record_count if batch else 0
     logger.info(
-        "DELETE %s: dropped the collection, deleting records, count=%d, caller=%s",
+        "DELETE %s: dropped the collection, records moved to the trash, count=%d, caller=%s",
         name,
-        deleted,
+        moved,
         caller(request, "the collection endpoint token"),
     )
     return _answer(200, "ok", f"Deleted {name}")

@@ -27,7 +27,7 @@ def wipe() -> None:
 def test_export_writes_the_api_json_to_stdout_and_the_summary_to_stderr(demo):
     out, err = run("export_data_sets --data-group-name carers-allowance --include-tokens")
 
-    exported = json.loads(out)
+    exported = json.loads(out)["data_sets"]
     assert [d["name"] for d in exported] == [
         "carers_allowance_customer_satisfaction",
         "carers_allowance_monitoring",
@@ -35,13 +35,16 @@ def test_export_writes_the_api_json_to_stdout_and_the_summary_to_stderr(demo):
         "carers_allowance_transactions_by_channel",
     ]
     assert exported[0] == DataSet.objects.get(name=exported[0]["name"]).to_dict()
-    assert err == "Exported 4 data sets, with their bearer tokens: keep the file safe.\n"
+    assert err == (
+        "Exported 4 data sets, 4 data types, 1 data group and 0 people, "
+        "with their bearer tokens: keep the file safe.\n"
+    )
 
 
 def test_export_leaves_the_tokens_out_unless_asked(demo):
     out, err = run("export_data_sets --data-group-name carers-allowance")
 
-    exported = json.loads(out)
+    exported = json.loads(out)["data_sets"]
     assert [d["name"] for d in exported] == [
         "carers_allowance_customer_satisfaction",
         "carers_allowance_monitoring",
@@ -51,6 +54,21 @@ def test_export_leaves_the_tokens_out_unless_asked(demo):
     assert not any("bearer_token" in entry for entry in exported)
     for token in DataSet.objects.values_list("bearer_token", flat=True):
         assert token not in out
+    assert err == (
+        "Exported 4 data sets, 4 data types, 1 data group and 0 people "
+        "without their bearer tokens (--include-tokens to include them).\n"
+    )
+
+
+def test_export_can_write_the_older_list_of_data_sets(demo):
+    out, err = run("export_data_sets --data-group-name carers-allowance --data-sets-only")
+
+    assert [d["name"] for d in json.loads(out)] == [
+        "carers_allowance_customer_satisfaction",
+        "carers_allowance_monitoring",
+        "carers_allowance_realtime",
+        "carers_allowance_transactions_by_channel",
+    ]
     assert err == "Exported 4 data sets without their bearer tokens (--include-tokens to include them).\n"
 
 
@@ -73,8 +91,8 @@ def test_import_prints_each_new_token_once(demo, tmp_path):
 def test_export_then_import_on_an_empty_database_reproduces_the_configuration(demo, tmp_path):
     dump = tmp_path / "dump.json"
     out, _ = run(f"export_data_sets --output {dump}")
-    note = "without their bearer tokens (--include-tokens to include them)"
-    assert out == f"Exported 12 data sets to {dump} {note}.\n"
+    assert out.startswith("Exported 12 data sets, ")
+    assert out.endswith("without their bearer tokens (--include-tokens to include them).\n")
     before = dump.read_text()
     schemas = dict(DataType.objects.values_list("name", "schema"))
     wipe()
@@ -139,7 +157,8 @@ def test_import_reads_stdin(demo, monkeypatch):
     [
         (None, "Can't read .*missing.json: No such file or directory."),
         ("{oops", "is not valid JSON"),
-        ('{"name": "x"}', "The dump must be a JSON list"),
+        ('{"name": "x"}', "The dump has unknown keys name"),
+        ('"x"', "The dump must be a JSON object with data_types, data_groups, data_sets, people"),
         ('[{"data_group": "g", "data_type": "t", "max_age_expected": -1}]', "entry 1 .*max_age_expected"),
     ],
 )

@@ -7,7 +7,7 @@ from reversion.models import Revision
 
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.datasets.tests.factories import DataGroupFactory
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import DataSetMigration, Record
 from stagecraft.testing.commands import run, run_argv
 
 from .helpers import (
@@ -43,9 +43,11 @@ def new_records() -> int:
 def test_it_migrates_and_prints_a_summary(old, mapping_file):
     out, _ = run(f"migrate_data_set {mapping_file}")
 
+    logged = DataSetMigration.objects.get().pk
     assert out == (
         "carers-allowance/weekly-claims -> carers-allowance/transactions-by-channel: created "
-        "carers_allowance_transactions_by_channel, 4 records written from 4 read; it now holds 4 records.\n"
+        "carers_allowance_transactions_by_channel, 4 records written from 4 read; it now holds 4 records. "
+        f"Logged as migration #{logged}.\n"
     )
     assert new_records() == 4
     assert Revision.objects.count() == 1
@@ -111,7 +113,10 @@ def test_undo_removes_the_new_data_set(old, mapping_file):
 
     out, _ = run(f"migrate_data_set {mapping_file} --undo")
 
-    assert out == "Deleted carers_allowance_transactions_by_channel and its 4 records.\n"
+    assert out == (
+        "Deleted carers_allowance_transactions_by_channel and its 4 records (its records are in the trash): "
+        f"migration #{DataSetMigration.objects.get().pk} undone.\n"
+    )
     assert not DataSet.objects.filter(name=NEW_NAME).exists()
     assert Record.objects.filter(data_set=old).count() == 4
 

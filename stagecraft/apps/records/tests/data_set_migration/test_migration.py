@@ -13,7 +13,7 @@ from stagecraft.apps.records.data_set_migration import (
     parse_mapping,
     parse_mappings,
 )
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import DataSetMigration, Record
 
 from .helpers import CARERS_MAPPING, b64, legacy_data_set, store, stored_document, weekly_claims_documents
 
@@ -101,7 +101,7 @@ def test_it_makes_exactly_one_revision_saying_what_was_migrated(old, admin_user)
     assert revision.comment == (
         "Migrated data sets to new schemas: carers-allowance/weekly-claims -> "
         "carers-allowance/transactions-by-channel (created carers_allowance_transactions_by_channel, "
-        "4 records). The old data sets were not changed."
+        f"4 records; migration #{DataSetMigration.objects.get().pk}). The old data sets were not changed."
     )
     assert [v.object_repr for v in Version.objects.all()] == [NEW_NAME]
 
@@ -250,23 +250,45 @@ def test_a_null_token_as_export_data_sets_writes_it_means_no_token(old):
     assert DataSet.objects.get(name=NEW_NAME).bearer_token == ""
 
 
-def test_an_existing_new_data_set_is_updated_and_keeps_its_capped_size(old):
+def test_an_existing_new_data_set_is_added_to_with_the_mapping_s_settings_only(old):
     new = DataSetFactory.create(
         data_group=old.data_group,
         data_type__name="transactions-by-channel",
         capped_size=1000000,
         bearer_token="x",
+        published=False,
     )
 
     report = migrate_data_set(parse_mapping(CARERS_MAPPING))
 
     new.refresh_from_db()
     assert report.created is False
-    assert (new.capped_size, new.bearer_token, new.auto_ids) == (
+    # Its own token, capped size and publication stay; the mapping's auto_ids apply.
+    assert (new.capped_size, new.bearer_token, new.published, new.auto_ids) == (
         1000000,
-        "weekly-claims-token",
+        "x",
+        False,
         "_timestamp,channel",
     )
+    assert report.existing_target() == (
+        "carers_allowance_transactions_by_channel already exists: the migration adds to it, applying the "
+        "mapping's settings (auto_ids) and keeping its own token; its other settings and records stay."
+    )
+
+
+def test_a_mapping_that_names_a_token_sets_it_on_an_existing_data_set(old):
+    new = DataSetFactory.create(
+        data_group=old.data_group, data_type__name="transactions-by-channel", bearer_token="x"
+    )
+    mapping = copy.deepcopy(CARERS_MAPPING)
+    mapping["new_data_set"]["bearer_token"] = "from-the-mapping"
+
+    report = migrate_data_set(parse_mapping(mapping))
+
+    new.refresh_from_db()
+    assert new.bearer_token == "from-the-mapping"
+    assert report.token_kept is False
+    assert "with the mapping's token" in report.existing_target()
 
 
 def test_a_list_of_mappings_is_all_or_nothing(old):

@@ -8,7 +8,7 @@ from stagecraft.apps.records.data_set_migration import (
     parse_mapping,
     undo_migrations,
 )
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import DataSetMigration, Record
 
 from .helpers import CARERS_MAPPING, legacy_data_set, store, weekly_claims_documents
 
@@ -34,8 +34,8 @@ def test_it_removes_the_new_data_set_and_its_records_and_keeps_the_old_one(migra
     assert Record.objects.filter(data_set=migrated).count() == 4
     revision = Revision.objects.latest("pk")
     assert revision.comment == (
-        "Undid data set migrations: deleted carers_allowance_transactions_by_channel (4 records). "
-        "The old data sets were not changed."
+        "Undid data set migrations: Deleted carers_allowance_transactions_by_channel and its 4 records "
+        f"(its records are in the trash): migration #{DataSetMigration.objects.get().pk} undone."
     )
     assert revision.user == admin_user
     # The deleted data set's last state is in the revision: the admin can recover it.
@@ -52,10 +52,12 @@ def test_a_dry_run_deletes_nothing(migrated):
     assert Revision.objects.count() == revisions
 
 
-def test_it_refuses_when_the_new_data_set_does_not_exist(frozen_now):
+def test_it_refuses_when_no_migration_is_logged(frozen_now):
     legacy_data_set()
 
     with pytest.raises(
-        MappingError, match="There is no data set for carers-allowance/transactions-by-channel"
+        MappingError,
+        match="No migration of carers-allowance/weekly-claims -> carers-allowance/transactions-by-channel "
+        "is logged as done and not undone",
     ):
         undo_migrations([parse_mapping(CARERS_MAPPING)])
