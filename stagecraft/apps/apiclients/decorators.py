@@ -35,6 +35,7 @@ _BODY_MESSAGES = {
     Problem.BAD_LENGTH: "The Content-Length header is not a number.",
     Problem.BAD_GZIP: "The request body is not valid gzip: {detail}.",
     Problem.NOT_JSON: "The request body is not valid JSON: {detail}.",
+    Problem.UNSUPPORTED_ENCODING: "Unsupported Content-Encoding: {detail}.",
 }
 
 
@@ -53,6 +54,9 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     except BodyError as error:
         if error.problem is Problem.TOO_LARGE:
             return too_big()
+        if error.problem is Problem.UNSUPPORTED_ENCODING:
+            message = _BODY_MESSAGES[error.problem].format(detail=error.detail)
+            return error_response(415, message, [error_item(415, message, "Unsupported Content-Encoding")])
         return _bad_body(_BODY_MESSAGES[error.problem].format(detail=error.detail))
     if not isinstance(data, dict):
         return _bad_body(f"The request body must be a JSON object, not a {type(data).__name__}.")

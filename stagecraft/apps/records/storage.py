@@ -15,8 +15,8 @@ Public API:
     delete_record(data_set: DataSet, record_id: str) -> bool
         Deletes one record; False when there was none with that `_id`.
     patch_record(data_set: DataSet, record_id: str, document: dict) -> bool
-        Replaces one stored record with `document` (not validated, as the reference's PostgreSQL
-        store), keeping its `_id` and setting `_updated_at`; False when there was none.
+        Replaces one stored record with `document` (from prepare_replacement()), keeping its `_id`
+        and setting `_updated_at`; False when there was none.
     enforce_capped_size(data_set: DataSet) -> int
         The capped-size rule, see below; returns how many records it removed.
 
@@ -148,7 +148,6 @@ def patch_record(data_set: DataSet, record_id: str, document: dict) -> bool:
     updated = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).update(
         data=document,
         updated_at=now,
-        # PATCH is not validated (§1.9): a _timestamp that isn't a date leaves the column empty.
         timestamp=_parse_timestamp(timestamp) if isinstance(timestamp, str) else None,
         size=_json_size(document) if data_set.capped_size else 0,
     )
