@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # URLs naming text the database can't store (a NUL character): 400 before any view runs.
+    "stagecraft.unstorable.UnstorableUrlMiddleware",
 ]
 
 ROOT_URLCONF = "stagecraft.urls"

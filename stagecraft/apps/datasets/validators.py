@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import SchemaError
 
+from stagecraft.libs.text import json_problem_message
+
 # Group and type names are GOV.UK-style slugs, e.g. "carers-allowance".
 slug_name_validator = RegexValidator(
     r"^[a-z0-9-]+$",
@@ -60,6 +62,9 @@ def validate_json_schema(value: object) -> None:
     """A data type's schema must be a JSON object that is itself a valid Draft 4 JSON Schema."""
     if not isinstance(value, dict):
         raise ValidationError("The schema must be a JSON object, for example {} for no rules.")
+    unstorable = json_problem_message(value, "schema")
+    if unstorable:
+        raise ValidationError("The %(where)s; the database can't store it.", params={"where": unstorable})
     try:
         Draft4Validator.check_schema(value)
     except SchemaError as error:

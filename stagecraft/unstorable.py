@@ -1,0 +1,52 @@
+"""Refusing requests whose URL carries text the database can't store or compare (stagecraft/libs/text.py):
+a NUL character in a path segment (`/data-sets/a%00b`, `/users/a%00b@example.org`) or in a query
+parameter (`filter_by=v:a%00b`, `data-group=a%00b`, the admin's search). Such a value can name
+nothing that exists, and the database refuses to compare with it: 400 naming the part of the URL,
+in the route's own error shape (stagecraft/errors.py), before any view looks it up.
+
+Lone surrogates can't arrive this way: Django decodes paths and query strings from UTF-8, replacing
+what isn't. Bodies are checked where they are read (stagecraft.apps.apiclients.decorators, the
+record pipeline).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from stagecraft.errors import refused
+from stagecraft.libs.text import text_problem
+
+
+class UnstorableUrlMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        problem = _url_problem(request, args, kwargs)
+        if problem is None:
+            return None
+        return refused(request, 400, f"{problem}; it can't name anything stored here. Remove it.")
+
+
+def _url_problem(request: HttpRequest, args: tuple, kwargs: dict[str, Any]) -> str | None:
+    segments = [(f"The {name} in the URL", value) for name, value in kwargs.items()]
+    segments += [("A part of the URL", value) for value in args]
+    for where, value in segments:
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            return f"{where} {problem}"
+    for name, values in request.GET.lists():
+        name_problem = text_problem(name)
+        if name_problem:
+            return f"A query parameter's name {name_problem}"
+        for value in values:
+            problem = text_problem(value)
+            if problem:
+                return f"The query parameter {name} {problem}"
+    return None
