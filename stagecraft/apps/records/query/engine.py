@@ -19,6 +19,7 @@ from django.db.models.functions import Trunc
 from stagecraft.apps.datasets.services import DataSet
 
 from ..models import Record
+from .ceilings import MAX_BUCKETS, MAX_SET_VALUES, too_many_buckets, too_many_set_values
 from .params import Query
 from .sql import JsonCastNumber, JsonNotNumber, JsonNumber, JsonStartsWith, JsonValue
 
@@ -163,10 +164,19 @@ def _aggregate(grouped: QuerySet, names: list[str], query: Query) -> list[dict]:
     if sums and connections[grouped.db].vendor == "postgresql":
         try:
             with transaction.atomic(using=grouped.db):
-                return list(grouped.values(*names).annotate(**_aggregates(query, careful=False)).order_by())
+                return _bounded(grouped.values(*names).annotate(**_aggregates(query, careful=False)))
         except DataError:
             pass  # some value is not a number: the careful query says which reducer fails
-    return list(grouped.values(*names).annotate(**_aggregates(query, careful=True)).order_by())
+    return _bounded(grouped.values(*names).annotate(**_aggregates(query, careful=True)))
+
+
+def _bounded(rows: QuerySet) -> list[dict]:
+    """The aggregated rows, at most MAX_BUCKETS of them: more non-empty (group, bucket) pairs than
+    that means more buckets than a query may answer, so the database stops counting there."""
+    found = list(rows.order_by()[: MAX_BUCKETS + 1])
+    if len(found) > MAX_BUCKETS:
+        raise too_many_buckets(MAX_BUCKETS)
+    return found
 
 
 def _set_values(grouped: QuerySet, names: list[str], name: str) -> dict[str, list]:
@@ -179,6 +189,8 @@ def _set_values(grouped: QuerySet, names: list[str], name: str) -> dict[str, lis
         .order_by()
     )
     values: dict[str, list] = {}
-    for row in distinct.iterator(chunk_size=2000):
+    for count, row in enumerate(distinct[: MAX_SET_VALUES + 1].iterator(chunk_size=2000)):
+        if count == MAX_SET_VALUES:
+            raise too_many_set_values()
         values.setdefault(_row_key(row, names), []).append(row["collected"])
     return values
