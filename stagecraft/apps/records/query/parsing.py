@@ -276,20 +276,25 @@ def _bounded_window(p: _Parse) -> str | None:
     period = p.query.get("period")
     if not isinstance(period, Period):
         return None
-    start_at, end_at, duration = (p.query.get(name) for name in ("start_at", "end_at", "duration"))
+    start_at, end_at, duration = _moment(p, "start_at"), _moment(p, "end_at"), p.query.get("duration")
     try:
         if isinstance(duration, int):
             check_buckets(duration)
             anchor = start_at or end_at
-            if isinstance(anchor, datetime):
+            if anchor is not None:
                 Query(period=period, duration=duration, start_at=start_at, end_at=end_at).resolve(anchor)
-        elif isinstance(start_at, datetime) and isinstance(end_at, datetime):
+        elif start_at is not None and end_at is not None:
             check_buckets(period.count(start_at, end_at))
     except QueryError as error:
         return error.message
     except OverflowError:
         return OUT_OF_RANGE
     return None
+
+
+def _moment(p: _Parse, name: str) -> datetime | None:
+    value = p.query.get(name)
+    return value if isinstance(value, datetime) else None
 
 
 # Protected mode: only when the data set does not allow raw queries.
