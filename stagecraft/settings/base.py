@@ -43,7 +43,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # URLs naming text the database can't store (a NUL character): 400 before any view runs.
-    "stagecraft.unstorable.UnstorableUrlMiddleware",
+    "stagecraft.middleware.UnstorableUrlMiddleware",
+    # Writes that still conflict after their retries: 503 with Retry-After.
+    "stagecraft.middleware.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "stagecraft.urls"
