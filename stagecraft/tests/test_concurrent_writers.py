@@ -4,7 +4,8 @@ Each thread speaks HTTP through its own Django test client (so its own database 
 transactional test database. The scenarios are the issue's, scaled down for CI; CONCURRENCY_REQUESTS
 sets the number of record writes per scenario (the issue's runs: 1200 and 1028):
 
-    CONCURRENCY_REQUESTS=1200 DATABASE_URL=postgres://... ./run_tests.sh stagecraft/tests/test_concurrent_writers.py
+    CONCURRENCY_REQUESTS=1200 DATABASE_URL=postgres://postgres@127.0.0.1:5432/stagecraft \
+        ./run_tests.sh -s stagecraft/tests/test_concurrent_writers.py
 
 Each test prints its figures (requests, statuses) with `-s`.
 """
