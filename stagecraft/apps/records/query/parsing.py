@@ -37,6 +37,7 @@ ALLOWED_PARAMETERS = frozenset(
     ]
 )
 COLLECT_METHODS = ["sum", "count", "set", "mean"]
+REPEATABLE = frozenset(["group_by", "filter_by", "filter_by_prefix", "collect"])
 
 # Anchored at the start only, like the original; the whole value must still parse (see parse_datetime).
 _DATETIME = re.compile(
@@ -89,6 +90,14 @@ def _unknown_parameters(p: _Parse) -> str | None:
     if any(name not in ALLOWED_PARAMETERS for name in p.args):
         return "An unrecognised parameter was provided"
     p.query["csv"] = p.has("format") and p.first("format") == "csv"
+    return None
+
+
+def _given_once(p: _Parse) -> str | None:
+    """A parameter that takes one value, given more than once: which one was meant?"""
+    for name, values in p.args.items():
+        if name not in REPEATABLE and len(values) > 1:
+            return f"{name} can be given only once"
     return None
 
 
@@ -353,6 +362,7 @@ def _first_of_month(name: str) -> Rule:
 
 ALWAYS: list[Rule] = [
     _unknown_parameters,
+    _given_once,
     _period_needs_range,
     _datetime("start_at"),
     _datetime("end_at"),
