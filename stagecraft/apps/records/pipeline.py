@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dateutil import parser as date_parser
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
+from referencing.exceptions import Unresolvable
 
 from stagecraft.apps.datasets.services import DataSet, is_record_key
 
@@ -114,10 +115,17 @@ def _schema_errors(data_set: DataSet, records: list[dict]) -> list[RecordError]:
     for index, record in enumerate(records):
         # The fast pre-check only ever says "certainly valid"; jsonschema decides and words errors.
         if fast_check is None or not fast_check(record):
-            errors.extend(
-                RecordError(index, schema_error_field(error), error.message)
-                for error in validator.iter_errors(record)
-            )
+            try:
+                errors.extend(
+                    RecordError(index, schema_error_field(error), error.message)
+                    for error in validator.iter_errors(record)
+                )
+            except Unresolvable as error:
+                # A $ref in the data type's schema that points nowhere: the records can't be checked.
+                message = (
+                    f"The data set's schema can't be used ({error}); its data type's schema must be fixed"
+                )
+                return [RecordError(None, None, message)]
     return errors
 
 

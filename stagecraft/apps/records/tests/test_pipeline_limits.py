@@ -3,7 +3,7 @@ dates that overflow in UTC, records too large; and the original's batch error li
 
 import pytest
 
-from stagecraft.apps.datasets.tests.factories import DataSetFactory
+from stagecraft.apps.datasets.tests.factories import DataSetFactory, DataTypeFactory
 from stagecraft.apps.records.limits import MAX_DOCUMENT_BYTES, MAX_KEY_LENGTH, MAX_KEYS
 from stagecraft.apps.records.pipeline import RecordValidationError, prepare_records, prepare_replacement
 from stagecraft.libs.request_body import parse_json
@@ -131,3 +131,21 @@ def test_a_replacement_follows_the_same_rules_and_keeps_the_given_id(db):
         "0001-01-01T00:00:00+01:00 in the _timestamp field is not a valid date",
         "_timestamp is not a valid datetime object",
     ]
+
+
+def test_a_schema_reference_pointing_nowhere_is_refused_not_crashed(db):
+    data_type = DataTypeFactory.create(schema={"properties": {"count": {"$ref": "#/nowhere"}}})
+    data_set = DataSetFactory.create(data_type=data_type)
+    error = errors_for(data_set, [{"_timestamp": TS, "count": 1}])
+    assert error.messages[0].startswith("The data set's schema can't be used (")
+
+
+def test_a_data_type_schema_may_not_refer_outside_itself(db):
+    from django.core.exceptions import ValidationError
+
+    from stagecraft.apps.datasets.models import DataType
+
+    with pytest.raises(ValidationError, match="refers to http://example.org/schema.json"):
+        DataType(
+            name="t", schema={"properties": {"a": {"$ref": "http://example.org/schema.json"}}}
+        ).full_clean()
