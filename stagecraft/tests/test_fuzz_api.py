@@ -39,7 +39,8 @@ DATA_SET_TOKEN = "fuzz-data-set-token"
 schema = schemathesis.openapi.from_dict(DOCUMENT)
 schema.app = WSGIHandler()
 # A request that breaks the document must be refused: 413 (too large) is a refusal too.
-schema.config.checks.negative_data_rejection.expected_statuses = ["400", "401", "403", "404", "405", "409", "413", "415"]
+REFUSALS = ["400", "401", "403", "404", "405", "409", "413", "415"]
+schema.config.checks.negative_data_rejection.expected_statuses = REFUSALS
 STATUSES: Counter[int] = Counter()
 # These two send the request again without the Authorization header, or judge a generated one, and
 # assume schemathesis chose the credentials: here the test does (_aim), so they would misjudge it.
