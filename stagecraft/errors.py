@@ -12,7 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
-from stagecraft.apps.records.services import data_store_error
+from stagecraft.apps.records.services import DATA_STORE_ROUTES, data_store_error
 from stagecraft.libs.json_errors import error_response, too_big
 
 # Pages people read in a browser keep Django's HTML error pages; everything else is an API.
@@ -21,6 +21,25 @@ HTML_PREFIXES = ("/admin/", "/static/", "/metrics/", "/stockandflow-admin/")
 
 def _for_people(request: HttpRequest) -> bool:
     return request.path.startswith(HTML_PREFIXES)
+
+
+def _data_store_route(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    name = match.url_name if match else None
+    if name == "api-data-set":
+        # GET is the configuration API's data set; DELETE and POST the data store's collection calls.
+        return request.method in ("DELETE", "POST")
+    return name in DATA_STORE_ROUTES or request.path.startswith("/data/")
+
+
+def refused(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """An error in the shape of the route asked for: the data store's for the records routes, the
+    configuration API's for the rest, Django's HTML page for the pages people read."""
+    if _for_people(request):
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    if _data_store_route(request):
+        return data_store_error(message, status, no_cache=True, cors=True)
+    return error_response(status, message)
 
 
 def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:

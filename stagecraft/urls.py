@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+from stagecraft.openapi import openapi
 from stockandflow.admin_site import site as stockandflow_admin_site
 
 admin.site.site_header = "Stagecraft administration"
@@ -23,6 +24,8 @@ urlpatterns = [
     # The links in alert e-mails (mute, daily digest): no login needed, the link is signed.
     path("alerts/", include("stagecraft.apps.alerts.urls")),
     path("metrics", RedirectView.as_view(url="/metrics/", permanent=True)),
+    # Both APIs' OpenAPI document (stagecraft/openapi.py).
+    path("api/openapi.json", openapi, name="api-openapi"),
     # The data-set configuration API: before the records routes, whose last route catches names.
     path("", include("stagecraft.apps.datasets.urls")),
     # Routes of the public client library that are refused on purpose (docs/api.md, Compatibility).

@@ -1,16 +1,20 @@
 """Reading a request's JSON body, the one way both APIs do it.
 
 The body is read from the stream in chunks with a size limit (so a large body is refused before it
-is all in memory), inflated when `Content-Encoding` names gzip (with a bounded output per step, so a
-small "bomb" that inflates to gigabytes stops at the limit), decoded as UTF-8 and parsed as JSON
-without `NaN` or `Infinity`. Problems raise BodyError with a `kind`; each API words the answer in
-its own shape (the configuration API in stagecraft.libs.json_errors, the record store as the
-original data store did, in stagecraft.apps.records.views.answers).
+is all in memory). A body without `Content-Length` (sent chunked) is read to its end when the WSGI
+server says the stream ends there (`wsgi.input_terminated`, as gunicorn does); otherwise Django's
+stream holds nothing and the body is empty. `Content-Encoding` may name `gzip` (or `x-gzip`) and
+`identity`, nothing else (UNSUPPORTED_ENCODING, answered 415); each gzip layer is inflated in turn,
+with a bounded output per step, so a small "bomb" that inflates to gigabytes stops at the limit.
+The bytes are decoded as strict UTF-8 and parsed as JSON without `NaN` or `Infinity`. Problems
+raise BodyError with a `problem`; each API words the answer in its own shape (the configuration API
+in stagecraft.apps.apiclients.decorators, the record store as the original data store did, in
+stagecraft.apps.records.views.body).
 """
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 
 from django.http import HttpRequest
@@ -25,6 +29,7 @@ class Problem(Enum):
     BAD_GZIP = "bad gzip"
     NOT_UTF8 = "not UTF-8"
     NOT_JSON = "not JSON"
+    UNSUPPORTED_ENCODING = "unsupported Content-Encoding"
 
 
 class BodyError(Exception):
@@ -46,13 +51,41 @@ def read_json(request: HttpRequest, max_bytes: int) -> object:
 
 
 def read_body(request: HttpRequest, max_bytes: int) -> bytes:
-    """The body's bytes, inflated when Content-Encoding names gzip, at most `max_bytes`."""
-    gzipped = "gzip" in request.headers.get("Content-Encoding", "").lower()
+    """The body's bytes, inflated once per gzip layer of Content-Encoding, at most `max_bytes`."""
+    layers = gzip_layers(request.headers.get("Content-Encoding", ""))
     if _content_length(request) > max_bytes:
         # Compressed or not, a body this large can't be under the limit once inflated.
         raise BodyError(Problem.TOO_LARGE, limit=max_bytes)
     chunks = _chunks(request)
-    return _inflate(chunks, max_bytes) if gzipped else _collect(chunks, max_bytes)
+    if not layers:
+        return _collect(chunks, max_bytes)
+    body = _inflate(chunks, max_bytes)
+    for _ in range(layers - 1):
+        body = _inflate(iter([body]), max_bytes)
+    return body
+
+
+# More layers than this are refused: nobody compresses twice on purpose, and each layer costs a pass.
+MAX_GZIP_LAYERS = 2
+_GZIP = ("gzip", "x-gzip")
+
+
+def gzip_layers(header: str) -> int:
+    """How many gzip layers a Content-Encoding header names; BodyError for any other coding."""
+    codings = [coding.strip().lower() for coding in header.split(",") if coding.strip()]
+    unknown = [coding for coding in codings if coding not in (*_GZIP, "identity")]
+    if unknown:
+        raise BodyError(
+            Problem.UNSUPPORTED_ENCODING,
+            f"{', '.join(unknown)} is not supported: send the body as is, or compressed with gzip",
+        )
+    layers = sum(coding in _GZIP for coding in codings)
+    if layers > MAX_GZIP_LAYERS:
+        raise BodyError(
+            Problem.UNSUPPORTED_ENCODING,
+            f"{layers} gzip layers is too many: compress the body once",
+        )
+    return layers
 
 
 def parse_json(raw: bytes) -> object:
@@ -73,14 +106,22 @@ def _refuse_constant(name: str) -> object:
 
 def _content_length(request: HttpRequest) -> int:
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         raise BodyError(Problem.BAD_LENGTH) from None
+    if length < 0:
+        raise BodyError(Problem.BAD_LENGTH)
+    return length
 
 
 def _chunks(request: HttpRequest) -> Iterator[bytes]:
+    read: Callable[[int], bytes] = request.read
+    if not request.META.get("CONTENT_LENGTH") and request.META.get("wsgi.input_terminated"):
+        # A chunked body: Django's stream is limited to the (missing) Content-Length and reads
+        # nothing, but the server has de-chunked the input and ends it at the body's end.
+        read = request.META["wsgi.input"].read
     while True:
-        chunk = request.read(CHUNK_BYTES)
+        chunk = read(CHUNK_BYTES)
         if not chunk:
             return
         yield chunk

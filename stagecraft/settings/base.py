@@ -50,6 +50,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # URLs naming text the database can't store (a NUL character): 400 before any view runs.
+    "stagecraft.middleware.UnstorableUrlMiddleware",
+    # Writes that still conflict after their retries: 503 with Retry-After.
+    "stagecraft.middleware.BusyMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: refuses logins while a user name and address are locked out.
     "axes.middleware.AxesMiddleware",

@@ -15,6 +15,7 @@ from stagecraft.libs.client_address import caller
 from stagecraft.libs.json_errors import api_headers, error_item, error_response, method_not_allowed, too_big
 from stagecraft.libs.refusals import note_refused_token
 from stagecraft.libs.request_body import BodyError, Problem, read_json
+from stagecraft.libs.text import json_problem, text_problem
 
 from .models import ApiClient
 
@@ -40,6 +41,7 @@ _BODY_MESSAGES = {
     Problem.BAD_LENGTH: "The Content-Length header is not a number.",
     Problem.BAD_GZIP: "The request body is not valid gzip: {detail}.",
     Problem.NOT_JSON: "The request body is not valid JSON: {detail}.",
+    Problem.UNSUPPORTED_ENCODING: "Unsupported Content-Encoding: {detail}.",
 }
 
 
@@ -58,10 +60,33 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     except BodyError as error:
         if error.problem is Problem.TOO_LARGE:
             return too_big()
+        if error.problem is Problem.UNSUPPORTED_ENCODING:
+            message = _BODY_MESSAGES[error.problem].format(detail=error.detail)
+            return error_response(415, message, [error_item(415, message, "Unsupported Content-Encoding")])
         return _bad_body(_BODY_MESSAGES[error.problem].format(detail=error.detail))
     if not isinstance(data, dict):
         return _bad_body(f"The request body must be a JSON object, not a {type(data).__name__}.")
+    unstorable = _unstorable(data)
+    if unstorable:
+        return unstorable
     return data
+
+
+def _unstorable(body: dict[str, Any]) -> HttpResponse | None:
+    """400 naming the first field holding text the database can't store, or a non-finite number."""
+    for field, value in body.items():
+        key_problem = text_problem(field)
+        found = (
+            ("body", f"has a field name that {key_problem}") if key_problem else json_problem(value, field)
+        )
+        if found:
+            where, why = found
+            message = f"{where} {why}; the database can't store it."
+            pointer = "" if key_problem else f"/{field}"
+            return error_response(
+                400, message, [error_item(400, message, "Invalid field", source={"pointer": pointer})]
+            )
+    return None
 
 
 def authorize(permission: str, *, body: bool = False) -> Callable[[View], View]:

@@ -16,5 +16,4 @@ urlpatterns = [
     path("data-groups", data_groups.data_groups, name="api-data-groups"),
     path("data-types", data_types.data_types, name="api-data-types"),
     path("_status", status.status, name="api-status"),
-    path("api/openapi.json", status.openapi, name="api-openapi"),
 ]

@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import SchemaError
 
+from stagecraft.libs.text import json_problem_message
+
 # Group and type names are GOV.UK-style slugs, e.g. "carers-allowance".
 slug_name_validator = RegexValidator(
     r"^[a-z0-9-]+$",
@@ -60,6 +62,15 @@ def validate_json_schema(value: object) -> None:
     """A data type's schema must be a JSON object that is itself a valid Draft 4 JSON Schema."""
     if not isinstance(value, dict):
         raise ValidationError("The schema must be a JSON object, for example {} for no rules.")
+    unstorable = json_problem_message(value, "schema")
+    if unstorable:
+        raise ValidationError("The %(where)s; the database can't store it.", params={"where": unstorable})
+    remote = _remote_reference(value)
+    if remote:
+        raise ValidationError(
+            "The schema refers to %(ref)s; only references within it (starting with #) can be used.",
+            params={"ref": remote},
+        )
     try:
         Draft4Validator.check_schema(value)
     except SchemaError as error:
@@ -68,3 +79,18 @@ def validate_json_schema(value: object) -> None:
             "This is not a valid JSON Schema (draft 4): %(message)s (at %(where)s).",
             params={"message": error.message, "where": where},
         ) from None
+
+
+def _remote_reference(schema: object) -> str | None:
+    """The first `$ref` that points outside the schema (checking a record would fetch it), if any."""
+    pending = [schema]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return ref
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None

@@ -26,15 +26,17 @@ import json
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from dateutil import parser as date_parser
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
+from referencing.exceptions import Unresolvable
 
 from stagecraft.apps.datasets.services import DataSet, is_record_key
 
+from .errors import RecordError, RecordValidationError
 from .fastcheck import Check, compile_fast_check
+from .limits import limit_errors
 from .periods import PERIOD_NAMES, period_start
 
 INTERNAL_FIELDS = frozenset({"_timestamp", "_start_at", "_end_at", "_id"})
@@ -56,34 +58,29 @@ _ISO_DATETIME = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class RecordError:
-    """One error of a batch: which record (0-based; None for the batch as a whole), which field (None
-    when it is about the whole record), and the message the write API answers."""
-
-    index: int | None
-    field: str | None
-    message: str
-
-
-class RecordValidationError(Exception):
-    """Every error found in a batch; the batch is stored only when there is none."""
-
-    def __init__(self, errors: list[RecordError]):
-        self.errors = list(errors)
-        super().__init__("; ".join(self.messages))
-
-    @property
-    def messages(self) -> list[str]:
-        return [error.message for error in self.errors]
-
-
 def prepare_records(data_set: DataSet, raw_records: Sequence[object]) -> list[dict]:
     """Validate a batch and turn it into storable documents; see the module docstring."""
+    return _prepare(data_set, raw_records, data_set.auto_ids_list)
+
+
+def prepare_replacement(data_set: DataSet, record_id: str, document: object) -> dict:
+    """One record that replaces the stored record `record_id` (PATCH): the same rules as
+    prepare_records (limits, the data set's schema, timestamps, record rules, period fields), except
+    that the `_id` is `record_id` whatever the body or `auto_ids` say."""
+    if isinstance(document, dict):
+        document = {**document, "_id": record_id}
+    return _prepare(data_set, [document], auto_ids=[])[0]
+
+
+def _prepare(data_set: DataSet, raw_records: Sequence[object], auto_ids: list[str]) -> list[dict]:
     objects = _json_objects(raw_records)
+    unstorable = limit_errors(objects)
+    if unstorable:
+        # Nothing else may read these (jsonschema, dateutil, the database): refused at once.
+        raise RecordValidationError(unstorable)
     errors = _schema_errors(data_set, objects)
     records = [dict(record) for record in objects]
-    errors += _set_auto_ids(records, data_set.auto_ids_list)
+    errors += _set_auto_ids(records, auto_ids)
     for index, record in enumerate(records):
         parse_error = _parse_time_fields(record)
         if parse_error:
@@ -118,10 +115,17 @@ def _schema_errors(data_set: DataSet, records: list[dict]) -> list[RecordError]:
     for index, record in enumerate(records):
         # The fast pre-check only ever says "certainly valid"; jsonschema decides and words errors.
         if fast_check is None or not fast_check(record):
-            errors.extend(
-                RecordError(index, schema_error_field(error), error.message)
-                for error in validator.iter_errors(record)
-            )
+            try:
+                errors.extend(
+                    RecordError(index, schema_error_field(error), error.message)
+                    for error in validator.iter_errors(record)
+                )
+            except Unresolvable as error:
+                # A $ref in the data type's schema that points nowhere: the records can't be checked.
+                message = (
+                    f"The data set's schema can't be used ({error}); its data type's schema must be fixed"
+                )
+                return [RecordError(None, None, message)]
     return errors
 
 
@@ -129,13 +133,15 @@ def _schema_errors(data_set: DataSet, records: list[dict]) -> list[RecordError]:
 
 
 def _set_auto_ids(records: list[dict], auto_ids: list[str]) -> list[RecordError]:
-    """Set each record's `_id` from the `auto_ids` fields, or say which fields some record lacks."""
+    """Set each record's `_id` from the `auto_ids` fields, or name the fields that the first record
+    lacking some lacks (one error for the batch, as the original stopped at that record)."""
     if not auto_ids:
         return []
-    missing = [key for key in auto_ids if any(key not in record for record in records)]
-    if missing:
-        message = f"The following required id fields are missing: {', '.join(missing)}"
-        return [RecordError(None, ", ".join(missing), message)]
+    for index, record in enumerate(records):
+        missing = [key for key in auto_ids if key not in record]
+        if missing:
+            message = f"The following required id fields are missing: {', '.join(missing)}"
+            return [RecordError(index, ", ".join(missing), message)]
     for record in records:
         record["_id"] = auto_id(record, auto_ids)
     return []
@@ -215,15 +221,19 @@ def parse_time_as_utc(value: str) -> datetime.datetime:
         if isinstance(error.__cause__, ValueError):
             raise _OutOfRange(str(error)) from None
         raise ValueError(str(error)) from None
-    except (OverflowError, TypeError) as error:
+    except (OverflowError, TypeError, ValueError) as error:
         raise ValueError(str(error)) from None
     return _to_utc(parsed)
 
 
 def _to_utc(parsed: datetime.datetime) -> datetime.datetime:
+    """In UTC; _OutOfRange when that falls outside the years 1 to 9999 (0001-01-01T00:00:00+01:00)."""
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=datetime.UTC)
-    return parsed.astimezone(datetime.UTC)
+    try:
+        return parsed.astimezone(datetime.UTC)
+    except OverflowError:
+        raise _OutOfRange(f"{parsed} is outside the years 1 to 9999 in UTC") from None
 
 
 def period_starts(timestamp: datetime.datetime) -> dict[str, datetime.datetime]:

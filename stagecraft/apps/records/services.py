@@ -14,9 +14,11 @@ from .freshness import (
 from .models import Record
 from .pipeline import RecordError, RecordValidationError, prepare_records
 from .storage import empty_data_set, store_documents
+from .urls import DATA_STORE_ROUTES
 from .views.answers import data_store_error
 
 __all__ = [
+    "DATA_STORE_ROUTES",
     "FRESH",
     "FRESHNESS_CHOICES",
     "NEVER",

@@ -15,10 +15,18 @@ Public API:
     delete_record(data_set: DataSet, record_id: str) -> bool
         Deletes one record; False when there was none with that `_id`.
     patch_record(data_set: DataSet, record_id: str, document: dict) -> bool
-        Replaces one stored record with `document` (not validated, as the reference's PostgreSQL
-        store), keeping its `_id` and setting `_updated_at`; False when there was none.
+        Replaces one stored record with `document` (from prepare_replacement()), keeping its `_id`
+        and setting `_updated_at`; False when there was none.
     enforce_capped_size(data_set: DataSet) -> int
         The capped-size rule, see below; returns how many records it removed.
+
+Concurrency. Every write to a data set (these functions, and so the write API, the admin's upload
+and empty, migrations) first takes a transaction-level advisory lock on the data set's id
+(`lock_data_set`), so the writes of one data set happen one after another (an upsert never meets a
+capped-size trim or an empty halfway) while writes to different data sets run in parallel. On
+SQLite the database lock already serialises writers. A write that opens its own transaction is run
+again when the database still reports a deadlock or serialisation failure, a few times, then raises
+stagecraft.libs.retry.Busy (answered 503 with Retry-After).
 
 Capped size. A data set with a `capped_size` of N bytes keeps at most N bytes of documents (each
 document measured as its compact JSON text in UTF-8, kept in the `size` column). After each write,
@@ -30,14 +38,16 @@ aggregate query while under budget.
 import datetime
 import json
 import uuid
-from collections.abc import Iterable
-from typing import NamedTuple
+import zlib
+from collections.abc import Callable, Iterable
+from typing import NamedTuple, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import F, Sum, Window
 from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
+from stagecraft.libs.retry import retry_on_conflict
 
 from .models import Record
 from .pipeline import isoformat
@@ -64,14 +74,41 @@ def store_documents(data_set: DataSet, documents: Iterable[dict]) -> int:
             document,
             _json_size(document) if capped else 0,
         )
-    # A fixed order keeps concurrent batches that share ids from deadlocking on row locks.
     ordered = [rows[key] for key in sorted(rows)]
-    with transaction.atomic():
+
+    def write() -> None:
         for start in range(0, len(ordered), BATCH_SIZE):
             _upsert(data_set.pk, now, ordered[start : start + BATCH_SIZE])
         if capped and ordered:
             enforce_capped_size(data_set)
+
+    _locked(data_set, write)
     return len(ordered)
+
+
+# The first key of the records' advisory locks (the second is the data set's id), so that they
+# can't be mistaken for another part of the system's locks.
+LOCK_NAMESPACE = zlib.crc32(b"stagecraft.records.data_set") & 0x7FFFFFFF
+T = TypeVar("T")
+
+
+def lock_data_set(data_set: DataSet) -> None:
+    """Wait for, then hold until the transaction ends, the data set's write lock (PostgreSQL). Call
+    inside a transaction, before anything else the write does."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, data_set.pk])
+
+
+def _locked(data_set: DataSet, write: Callable[[], T]) -> T:
+    """`write()` in a transaction holding the data set's lock, run again on a conflict."""
+
+    def attempt() -> T:
+        with transaction.atomic():
+            lock_data_set(data_set)
+            return write()
+
+    return retry_on_conflict(attempt)
 
 
 class _Row(NamedTuple):
@@ -130,13 +167,13 @@ def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: li
 
 def empty_data_set(data_set: DataSet) -> int:
     """Delete every record of the data set; returns the count (a single DELETE statement)."""
-    deleted, _ = Record.objects.filter(data_set_id=data_set.pk).delete()
+    deleted, _ = _locked(data_set, Record.objects.filter(data_set_id=data_set.pk).delete)
     return deleted
 
 
 def delete_record(data_set: DataSet, record_id: str) -> bool:
     """Delete the record with this `_id`; False when there was none."""
-    deleted, _ = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).delete()
+    deleted, _ = _locked(data_set, Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).delete)
     return deleted > 0
 
 
@@ -145,16 +182,19 @@ def patch_record(data_set: DataSet, record_id: str, document: dict) -> bool:
     now = timezone.now()
     document = {**document, "_id": record_id, "_updated_at": isoformat(now)}
     timestamp = document.get("_timestamp")
-    updated = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).update(
-        data=document,
-        updated_at=now,
-        # PATCH is not validated (§1.9): a _timestamp that isn't a date leaves the column empty.
-        timestamp=_parse_timestamp(timestamp) if isinstance(timestamp, str) else None,
-        size=_json_size(document) if data_set.capped_size else 0,
-    )
-    if updated and data_set.capped_size:
-        enforce_capped_size(data_set)
-    return updated > 0
+
+    def write() -> int:
+        updated = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).update(
+            data=document,
+            updated_at=now,
+            timestamp=_parse_timestamp(timestamp) if isinstance(timestamp, str) else None,
+            size=_json_size(document) if data_set.capped_size else 0,
+        )
+        if updated and data_set.capped_size:
+            enforce_capped_size(data_set)
+        return updated
+
+    return _locked(data_set, write) > 0
 
 
 def enforce_capped_size(data_set: DataSet) -> int:
@@ -162,7 +202,11 @@ def enforce_capped_size(data_set: DataSet) -> int:
     budget = data_set.capped_size
     if not budget:
         return 0
-    records = Record.objects.filter(data_set_id=data_set.pk)
+    return _locked(data_set, lambda: _trim(data_set.pk, budget))
+
+
+def _trim(data_set_id: int, budget: int) -> int:
+    records = Record.objects.filter(data_set_id=data_set_id)
     total = records.aggregate(total=Sum("size"))["total"] or 0
     if total <= budget:
         return 0

@@ -110,7 +110,8 @@ def parse_csv(content: bytes) -> list[list]:
 
 
 def _number(cell: str) -> object:
-    if _INT.match(cell):
+    # Python won't read integers of more than 4,300 digits; those stay text (and fail the rules).
+    if _INT.match(cell) and len(cell) <= 4000:
         return int(cell)
     if _FLOAT.match(cell):
         return float(cell)

@@ -9,6 +9,10 @@ from stagecraft.apps.datasets.services import data_set_detail
 
 from .views import collections, dispatch, status
 
+# The routes that answer in the original data store's shape (stagecraft/errors.py): every route
+# here but GET /data-sets/<name>, which is the configuration API's.
+DATA_STORE_ROUTES = frozenset({"records-status", "records", "record", "records-by-name"})
+
 urlpatterns = [
     path(
         "data-sets/<str:name>",
@@ -17,10 +21,10 @@ urlpatterns = [
         ),
         name="api-data-set",
     ),
-    path("_status/data-sets", status.data_sets_status),
-    path("data/<str:data_group>/<str:data_type>", dispatch.records_by_group_and_type),
-    path("data/<str:data_group>/<str:data_type>/<str:record_id>", dispatch.record_by_id),
+    path("_status/data-sets", status.data_sets_status, name="records-status"),
+    path("data/<str:data_group>/<str:data_type>", dispatch.records_by_group_and_type, name="records"),
+    path("data/<str:data_group>/<str:data_type>/<str:record_id>", dispatch.record_by_id, name="record"),
     # The deprecated by-name routes only match names that pass the record key rule and do not
     # start with "_" (backdrop-api.md §1.1); keep this pattern last among the records routes.
-    re_path(r"^(?P<name>[A-Za-z][A-Za-z0-9_]+)$", dispatch.records_by_name),
+    re_path(r"^(?P<name>[A-Za-z][A-Za-z0-9_]+)$", dispatch.records_by_name, name="records-by-name"),
 ]

@@ -37,7 +37,7 @@ def test_denying_create_collection_with_incorrect_bearer_token(client, collectio
     assert "invalid-bearer-token" not in response.content.decode()
 
 
-@pytest.mark.parametrize("capped_size", [0, 5040])
+@pytest.mark.parametrize("capped_size", [0, 5040, 9.0])
 def test_creating_a_collection_for_an_unconfigured_name_points_at_the_configuration_api(
     client, collection_token, capped_size
 ):
@@ -66,8 +66,15 @@ def test_not_creating_a_collection_if_it_already_exists(client, collection_token
 
 @pytest.mark.parametrize(
     "body",
-    [b"{}", b'{"capped_size": "invalid"}', b'{"capped_size": true}', b'{"capped_size": -1}', b"[]"],
-    ids=["missing", "a string", "a boolean", "negative", "not an object"],
+    [
+        b"{}",
+        b'{"capped_size": "invalid"}',
+        b'{"capped_size": true}',
+        b'{"capped_size": -1}',
+        b'{"capped_size": 9.5}',
+        b"[]",
+    ],
+    ids=["missing", "a string", "a boolean", "negative", "a fraction", "not an object"],
 )
 def test_rejecting_a_missing_or_invalid_capped_size_when_creating_a_collection(
     client, collection_token, body

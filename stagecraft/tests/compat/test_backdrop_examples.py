@@ -186,7 +186,10 @@ EXAMPLES = {
         data=b"[]",
         records_left=1,
     ),
-    "PATCH": Example("PATCH", f"{URL}/r1", 200, {"status": "ok"}, data=_json({"count": 2}), records_left=1),
+    # PATCH is validated as POST is (the original's PostgreSQL store did not validate it).
+    "PATCH": Example(
+        "PATCH", f"{URL}/r1", 200, {"status": "ok"}, data=_json({**GOOD, "count": 2}), records_left=1
+    ),
     "DELETE": Example("DELETE", f"{URL}/r1", 200, {"status": "ok"}, records_left=0),
     # Deliberate difference: the original answered 400 {"messages": "No record found..."} on Mongo, 500 on
     # PostgreSQL; we answer 404.

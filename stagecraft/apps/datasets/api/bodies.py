@@ -15,9 +15,9 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from stagecraft.libs.json_errors import error_item, error_response
 
 OPENAPI_PATH = Path(__file__).resolve().parent / "openapi.json"
-# Read once at import; also what /api/openapi.json serves.
-OPENAPI_TEXT = OPENAPI_PATH.read_text()
-OPENAPI: dict = json.loads(OPENAPI_TEXT)
+# The configuration API's part of the document, read once at import. /api/openapi.json serves it
+# merged with the record store's part (stagecraft/openapi.py).
+OPENAPI: dict = json.loads(OPENAPI_PATH.read_text())
 
 _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "true or false", int: "a number"}
 _JSON_TYPES[float] = "a number"

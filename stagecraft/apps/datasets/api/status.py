@@ -1,4 +1,4 @@
-"""GET /_status (health, no token needed) and GET /api/openapi.json."""
+"""GET /_status (health, no token needed)."""
 
 import logging
 
@@ -7,8 +7,6 @@ from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.apiclients.services import by_method
 from stagecraft.libs.json_errors import error_response, json_response
-
-from .bodies import OPENAPI_TEXT
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +26,4 @@ def _status(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _openapi(request: HttpRequest) -> HttpResponse:
-    return json_response(None, body=OPENAPI_TEXT)
-
-
 status = by_method(GET=_status)
-openapi = by_method(GET=_openapi)

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 
 from stagecraft.apps.apiclients.services import ADMIN, USER, ApiRequest, authorize, by_method
 from stagecraft.libs.json_errors import error_response, json_response
+from stagecraft.libs.retry import retry_on_conflict
 
 from ..models import BackdropUser, DataSet
 from .bodies import check_body, invalid
@@ -44,15 +45,21 @@ def put_user(request: ApiRequest, email: str) -> HttpResponse:
     if errors:
         return invalid(f"The user {email} could not be saved", errors)
     client = request.api_client
+    return retry_on_conflict(lambda: _save_user(email, data_sets, client.name))
+
+
+def _save_user(email: str, data_sets: list[DataSet], client_name: str) -> HttpResponse:
+    """Create or update the person, safe under concurrent calls for the same email: a concurrent
+    create makes get_or_create find the other's row (emails are unique ignoring case), and the row
+    lock makes concurrent replacements of the data sets happen one after the other."""
     with reversion.create_revision():
-        existing = BackdropUser.objects.filter(email__iexact=email).first()
-        created = existing is None
-        user = BackdropUser.objects.create(email=email) if existing is None else existing
+        found, created = BackdropUser.objects.get_or_create(email__iexact=email, defaults={"email": email})
+        user = BackdropUser.objects.select_for_update().get(pk=found.pk)
         user.data_sets.set(data_sets)
         # The many-to-many change alone sends no save signal: save so the revision has the new set.
         user.save()
         verb = "Created" if created else "Data sets replaced"
-        reversion.set_comment(f"{verb} through the API by client {client.name}")
+        reversion.set_comment(f"{verb} through the API by client {client_name}")
     return json_response(user.to_dict(), status=201 if created else 200)
 
 

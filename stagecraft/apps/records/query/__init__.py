@@ -9,6 +9,7 @@ from datetime import datetime
 from stagecraft.apps.datasets.services import DataSet
 
 from . import shaping
+from .ceilings import OUT_OF_RANGE, check_buckets
 from .engine import aggregate_rows, raw_documents
 from .errors import QueryError
 from .params import Collect, Query
@@ -28,7 +29,10 @@ def run_query(data_set: DataSet, query: Query, now: datetime) -> list[dict]:
         # Relative ranges move once so that they start (or end) with data (§2.5.6).
         period, start_at, end_at = shaping.period_window(resolved)
         delta = period.delta * shift
-        resolved = resolved.with_range(start_at + delta, end_at + delta)
+        try:
+            resolved = resolved.with_range(start_at + delta, end_at + delta)
+        except (OverflowError, ValueError):
+            raise QueryError(OUT_OF_RANGE) from None
         rows, _ = _grouped(data_set, resolved, counts_back)
     return rows
 
@@ -41,6 +45,7 @@ def _grouped(data_set: DataSet, query: Query, counts_back: bool) -> tuple[list[d
         rows = shaping.period_rows(query, found)
         return rows, shaping.first_nonempty(rows, counts_back) if shiftable else 0
     groups = shaping.groups(query, found)
+    check_buckets(_periods(query), shaping.bucket_groups(query, groups))
     if not query.period:
         return shaping.grouped_rows(query, groups), 0
     if query.flatten:
@@ -48,3 +53,11 @@ def _grouped(data_set: DataSet, query: Query, counts_back: bool) -> tuple[list[d
     rows = shaping.grouped_period_rows(query, groups)
     shifts = [shaping.first_nonempty(row["values"], counts_back) for row in rows]
     return rows, (min(shifts, key=abs) if shifts and shiftable else 0)
+
+
+def _periods(query: Query) -> int:
+    """How many periods each group's answer holds (1 without a period)."""
+    if query.period is None:
+        return 1
+    period, start_at, end_at = shaping.period_window(query)
+    return period.count(start_at, end_at)

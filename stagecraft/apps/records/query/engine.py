@@ -12,15 +12,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db import DataError, connections, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Trunc
 
 from stagecraft.apps.datasets.services import DataSet
 
 from ..models import Record
+from .ceilings import MAX_BUCKETS, MAX_SET_VALUES, too_many_buckets, too_many_set_values
 from .params import Query
-from .sql import JsonCastNumber, JsonNotNumber, JsonNumber, JsonStartsWith, JsonValue
+from .sql import JsonCastNumber, JsonNotNumber, JsonNumber, JsonStartsWith, JsonValue, Passthrough
 
 
 @dataclass
@@ -78,19 +79,65 @@ def filtered_records(data_set: DataSet, query: Query) -> QuerySet:
     return records
 
 
-def raw_documents(data_set: DataSet, query: Query) -> Iterator[dict]:
-    """The stored documents, sorted and limited in the database."""
+# Documents read per query of a raw read: the memory a raw read holds, whatever the data set's size.
+PAGE_SIZE = 1000
+
+
+def raw_documents(data_set: DataSet, query: Query, page_size: int = PAGE_SIZE) -> Iterator[dict]:
+    """The stored documents, sorted and limited in the database; see raw_pages()."""
+    for page in raw_pages(data_set, query, page_size):
+        yield from page
+
+
+def raw_pages(data_set: DataSet, query: Query, page_size: int = PAGE_SIZE) -> Iterator[list[dict]]:
+    """The stored documents in pages of `page_size`, each page one query that carries on after the
+    last row of the one before (keyset pagination on the sort value and the primary key), so memory
+    stays flat and no cursor outlives a query (a connection pooler may hand each query to another
+    server connection). Without `sort_by`, storage order (the primary key); with it, the field's text
+    (SQLite: its JSON value), nulls last ascending and first descending, ties by storage order."""
     records = filtered_records(data_set, query)
-    if query.sort_by:
-        name, descending = query.sort_by
-        records = records.alias(sort_value=KeyTextTransform(name, "data"))
-        order = "-sort_value" if descending else "sort_value"
-        records = records.order_by(order, "id")
+    sort = query.sort_by
+    if sort:
+        # Wrapped, so that comparisons with the last row's value are plain ones (not JSON key lookups)
+        # with the value as the database gave it (SQLite: a number stays a number).
+        value_text = ExpressionWrapper(KeyTextTransform(sort[0], "data"), output_field=Passthrough())
+        records = records.annotate(sort_value=value_text)
+        value = F("sort_value")
+        records = records.order_by(
+            value.desc(nulls_first=True) if sort[1] else value.asc(nulls_last=True), "id"
+        )
     else:
         records = records.order_by("id")
-    if query.limit:
-        records = records[: query.limit]
-    return records.values_list("data", flat=True).iterator(chunk_size=2000)
+    remaining = query.limit
+    after: tuple[int, object] | None = None
+    while remaining is None or remaining > 0:
+        size = page_size if remaining is None else min(page_size, remaining)
+        page_query = records if after is None else records.filter(_after(after, sort))
+        columns = ("id", "sort_value", "data") if sort else ("id", "data")
+        rows = list(page_query.values_list(*columns)[:size])
+        if not rows:
+            return
+        yield [row[-1] for row in rows]
+        if len(rows) < size:
+            return
+        after = (rows[-1][0], rows[-1][1] if sort else None)
+        if remaining is not None:
+            remaining -= len(rows)
+
+
+def _after(last: tuple[int, object], sort: tuple[str, bool] | None) -> Q:
+    """The rows that come after `last` (its id and sort value) in raw_pages()'s order."""
+    last_id, last_value = last
+    if not sort:
+        return Q(id__gt=last_id)
+    descending = sort[1]
+    if last_value is None:
+        # Among the nulls (last when ascending, first when descending), by id.
+        later = Q(sort_value__isnull=True, id__gt=last_id)
+        return later | Q(sort_value__isnull=False) if descending else later
+    beyond = Q(sort_value__lt=last_value) if descending else Q(sort_value__gt=last_value)
+    later = beyond | Q(sort_value=last_value, id__gt=last_id)
+    return later if descending else later | Q(sort_value__isnull=True)
 
 
 def _grouped(data_set: DataSet, query: Query) -> tuple[QuerySet, list[str]]:
@@ -163,10 +210,19 @@ def _aggregate(grouped: QuerySet, names: list[str], query: Query) -> list[dict]:
     if sums and connections[grouped.db].vendor == "postgresql":
         try:
             with transaction.atomic(using=grouped.db):
-                return list(grouped.values(*names).annotate(**_aggregates(query, careful=False)).order_by())
+                return _bounded(grouped.values(*names).annotate(**_aggregates(query, careful=False)))
         except DataError:
             pass  # some value is not a number: the careful query says which reducer fails
-    return list(grouped.values(*names).annotate(**_aggregates(query, careful=True)).order_by())
+    return _bounded(grouped.values(*names).annotate(**_aggregates(query, careful=True)))
+
+
+def _bounded(rows: QuerySet) -> list[dict]:
+    """The aggregated rows, at most MAX_BUCKETS of them: more non-empty (group, bucket) pairs than
+    that means more buckets than a query may answer, so the database stops counting there."""
+    found = list(rows.order_by()[: MAX_BUCKETS + 1])
+    if len(found) > MAX_BUCKETS:
+        raise too_many_buckets(MAX_BUCKETS)
+    return found
 
 
 def _set_values(grouped: QuerySet, names: list[str], name: str) -> dict[str, list]:
@@ -179,6 +235,8 @@ def _set_values(grouped: QuerySet, names: list[str], name: str) -> dict[str, lis
         .order_by()
     )
     values: dict[str, list] = {}
-    for row in distinct.iterator(chunk_size=2000):
+    for count, row in enumerate(distinct[: MAX_SET_VALUES + 1].iterator(chunk_size=2000)):
+        if count == MAX_SET_VALUES:
+            raise too_many_set_values()
         values.setdefault(_row_key(row, names), []).append(row["collected"])
     return values

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from .ceilings import OUT_OF_RANGE
+from .errors import QueryError
 from .periods import Period
 
 
@@ -56,11 +58,14 @@ class Query:
         period = self.period
         if not self.duration or period is None:  # parsing requires a period with a duration
             return self
-        span = period.delta * self.duration
-        anchor = period.start(self.start_at or self.end_at or now)
-        if self.start_at:
-            return self.with_range(anchor, anchor + span)
-        return self.with_range(anchor - span, anchor)
+        try:
+            span = period.delta * self.duration
+            anchor = period.start(self.start_at or self.end_at or now)
+            if self.start_at:
+                return self.with_range(anchor, anchor + span)
+            return self.with_range(anchor - span, anchor)
+        except (OverflowError, ValueError):
+            raise QueryError(OUT_OF_RANGE) from None
 
     @property
     def counts_back(self) -> bool:

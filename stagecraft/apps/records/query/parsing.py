@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from stagecraft.apps.datasets.services import is_record_key
 
+from .ceilings import MAX_LIMIT, OUT_OF_RANGE, check_buckets
 from .errors import QueryError
 from .params import Collect, Query
-from .periods import PERIOD_NAMES, PERIODS
+from .periods import PERIOD_NAMES, PERIODS, Period
 
 Args = Mapping[str, list[str]]
 
@@ -36,6 +37,7 @@ ALLOWED_PARAMETERS = frozenset(
     ]
 )
 COLLECT_METHODS = ["sum", "count", "set", "mean"]
+REPEATABLE = frozenset(["group_by", "filter_by", "filter_by_prefix", "collect"])
 
 # Anchored at the start only, like the original; the whole value must still parse (see parse_datetime).
 _DATETIME = re.compile(
@@ -91,6 +93,14 @@ def _unknown_parameters(p: _Parse) -> str | None:
     return None
 
 
+def _given_once(p: _Parse) -> str | None:
+    """A parameter that takes one value, given more than once: which one was meant?"""
+    for name, values in p.args.items():
+        if name not in REPEATABLE and len(values) > 1:
+            return f"{name} can be given only once"
+    return None
+
+
 def _period_needs_range(p: _Parse) -> str | None:
     if not p.has("period"):
         return None
@@ -108,8 +118,11 @@ def _datetime(name: str) -> Rule:
         parsed = parse_datetime(p.first(name))
         if parsed is None:
             return f"{name} is not a valid datetime"
+        try:
+            p.query[name] = parsed.astimezone(UTC)
+        except OverflowError:
+            return f"{name} is out of range: in UTC it falls outside the years 1 to 9999"
         p.written[name] = parsed
-        p.query[name] = parsed.astimezone(UTC)
         return None
 
     return rule
@@ -180,8 +193,11 @@ def _positive_integer(name: str) -> Rule:
         if not p.has(name):
             return None
         value = p.first(name)
-        if not _INTEGER.match(value) or int(value) < 0:
+        # Python refuses to read integers of more than 4,300 digits: length is checked first.
+        if not _INTEGER.match(value) or len(value) > 30 or int(value) < 0:
             return f"{name} must be a positive integer"
+        if int(value) > MAX_LIMIT:
+            return f"{name} must be at most {MAX_LIMIT}"
         # A limit of 0 means no limit, as in the original.
         p.query[name] = int(value) or None
         return None
@@ -262,6 +278,34 @@ def _inclusive_needs_range(p: _Parse) -> str | None:
     return None
 
 
+def _bounded_window(p: _Parse) -> str | None:
+    """The ceilings (ceilings.py) that the parameters alone decide: how many periods, and that
+    their boundaries stay within the years 1 to 9999. A window counted back from now is checked
+    when it is resolved (Query.resolve)."""
+    period = p.query.get("period")
+    if not isinstance(period, Period):
+        return None
+    start_at, end_at, duration = _moment(p, "start_at"), _moment(p, "end_at"), p.query.get("duration")
+    try:
+        if isinstance(duration, int):
+            check_buckets(duration)
+            anchor = start_at or end_at
+            if anchor is not None:
+                Query(period=period, duration=duration, start_at=start_at, end_at=end_at).resolve(anchor)
+        elif start_at is not None and end_at is not None:
+            check_buckets(period.count(start_at, end_at))
+    except QueryError as error:
+        return error.message
+    except OverflowError:
+        return OUT_OF_RANGE
+    return None
+
+
+def _moment(p: _Parse, name: str) -> datetime | None:
+    value = p.query.get(name)
+    return value if isinstance(value, datetime) else None
+
+
 # Protected mode: only when the data set does not allow raw queries.
 
 
@@ -318,6 +362,7 @@ def _first_of_month(name: str) -> Rule:
 
 ALWAYS: list[Rule] = [
     _unknown_parameters,
+    _given_once,
     _period_needs_range,
     _datetime("start_at"),
     _datetime("end_at"),
@@ -333,6 +378,7 @@ ALWAYS: list[Rule] = [
     _boolean("flatten"),
     _boolean("inclusive"),
     _inclusive_needs_range,
+    _bounded_window,
 ]
 PROTECTED: list[Rule] = [
     _no_raw_queries,

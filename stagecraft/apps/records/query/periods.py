@@ -31,6 +31,25 @@ class Period:
             return moment
         return self.start(moment) + self.delta
 
+    def count(self, start_at: datetime, end_at: datetime) -> int:
+        """How many buckets buckets(start_at, end_at) gives, without listing them. Raises
+        OverflowError when the last bucket would end after the year 9999."""
+        first, last = self.start(start_at), self.safe_end(end_at)
+        if last <= first:
+            return 0
+        if isinstance(self.delta, timedelta):
+            return -(-(last - first) // self.delta)
+        months = (last.year - first.year) * 12 + last.month - first.month
+        step = self.delta.months + 12 * self.delta.years
+        return -(-months // step)
+
+    def safe_end(self, moment: datetime) -> datetime:
+        """end(), with an OverflowError (never a ValueError) past the year 9999."""
+        try:
+            return self.end(moment)
+        except (OverflowError, ValueError):
+            raise OverflowError(f"the {self.name} holding {moment} ends after the year 9999") from None
+
     def buckets(self, start_at: datetime, end_at: datetime) -> list[datetime]:
         """Bucket starts covering [start(start_at), end(end_at))."""
         starts = []

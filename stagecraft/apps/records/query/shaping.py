@@ -1,6 +1,7 @@
 """Turns aggregated rows into the reference's response shapes (backdrop-api.md §2.5, §2.6)."""
 
 import json
+import math
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -182,11 +183,7 @@ def flat_period_rows(query: Query, found: list[Group]) -> list[dict]:
     Combinations missing from a bucket are filled with `_count: 0`, built from the values each group
     field takes somewhere in the results.
     """
-    seen: list[list] = [[] for _ in query.group_by]
-    for group in found:
-        for index, value in enumerate(group.values):
-            if not any(_same(value, other) for other in seen[index]):
-                seen[index].append(value)
+    seen = _values_seen(query, found)
     by_values = {json.dumps(group.values, sort_keys=True): group for group in found}
     period, start_at, end_at = period_window(query)
     rows = []
@@ -203,5 +200,21 @@ def flat_period_rows(query: Query, found: list[Group]) -> list[dict]:
     return rows
 
 
-def _same(a: object, b: object) -> bool:
-    return json.dumps(a) == json.dumps(b)
+def _values_seen(query: Query, found: list[Group]) -> list[list]:
+    """The distinct values each group field takes somewhere in the groups, in the groups' order."""
+    seen: list[list] = [[] for _ in query.group_by]
+    markers: list[set[str]] = [set() for _ in query.group_by]
+    for group in found:
+        for index, value in enumerate(group.values):
+            marker = json.dumps(value, sort_keys=True)
+            if marker not in markers[index]:
+                markers[index].add(marker)
+                seen[index].append(value)
+    return seen
+
+
+def bucket_groups(query: Query, found: list[Group]) -> int:
+    """How many groups the answer has per period: every combination of values when flattened."""
+    if not query.flatten or not query.period:
+        return len(found)
+    return math.prod(len(values) for values in _values_seen(query, found))

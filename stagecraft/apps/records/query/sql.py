@@ -19,7 +19,7 @@ def _path(field: str) -> str:
     return f'$."{field}"'
 
 
-class _Passthrough(Field):
+class Passthrough(Field):
     """An output field with no converter: numbers come back as the driver gives them."""
 
     def get_internal_type(self) -> str:
@@ -65,7 +65,7 @@ class JsonValue(_DataFunc):
 class JsonNumber(_DataFunc):
     """The field as a number for sums: numbers as they are, booleans as 1 and 0, anything else NULL."""
 
-    output_field = _Passthrough()
+    output_field = Passthrough()
 
     def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         template = (
@@ -89,7 +89,7 @@ class JsonCastNumber(_DataFunc):
     (booleans, text or nulls among the values), so the answer is the same either way.
     """
 
-    output_field = _Passthrough()
+    output_field = Passthrough()
 
     def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         return self._compile(compiler, "({data} -> %s)::numeric", [self.key])
@@ -98,7 +98,7 @@ class JsonCastNumber(_DataFunc):
 class JsonNotNumber(_DataFunc):
     """1 when the field is there but can't be summed (text, null, ...), else NULL: for COUNT."""
 
-    output_field = _Passthrough()
+    output_field = Passthrough()
 
     def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Sql:
         template = "(CASE WHEN jsonb_typeof({data} -> %s) NOT IN ('number', 'boolean') THEN 1 END)"

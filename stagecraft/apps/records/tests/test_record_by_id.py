@@ -61,17 +61,48 @@ def test_delete_of_an_unknown_id_answers_404_naming_it(client, stored):
     assert Record.objects.count() == 2
 
 
-def test_patch_replaces_the_record_without_validating(client, stored, frozen_now):
-    response = send(client, "PATCH", f"{URL}/r1", {"count": 10, "x": [1]})
+def test_patch_replaces_the_record_whole_keeping_its_id(client, stored, frozen_now):
+    response = send(client, "PATCH", f"{URL}/r1", {"_timestamp": "2014-01-21T10:00:00+01:00", "count": 10})
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     record = Record.objects.get(record_id="r1")
-    assert record.data == {"count": 10, "x": [1], "_id": "r1", "_updated_at": "2014-01-20T12:00:00+00:00"}
-    assert record.timestamp is None
+    assert record.data["_timestamp"] == "2014-01-21T09:00:00+00:00"
+    assert record.data["_day_start_at"] == "2014-01-21T00:00:00+00:00"
+    assert record.data["_updated_at"] == "2014-01-20T12:00:00+00:00"
+    assert record.data["count"] == 10
+    assert record.data["_id"] == "r1"
+    assert record.timestamp is not None
+    assert record.timestamp.isoformat() == "2014-01-21T09:00:00+00:00"
+
+
+def test_patch_ignores_an_id_in_the_body(client, stored):
+    response = send(client, "PATCH", f"{URL}/r1", {"_timestamp": TS, "_id": "other", "count": 3})
+    assert response.status_code == 200
+    assert set(Record.objects.values_list("record_id", flat=True)) == {"r1", "r2"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"count": 10}, "'_timestamp' is a required property"),
+        ({"_timestamp": TS, "xs": [1]}, "xs has an invalid value"),
+        ({"_timestamp": TS, "_foo": 1}, "_foo is not a recognised internal field"),
+        (
+            {"_timestamp": "0001-01-01T00:00:00+01:00"},
+            "0001-01-01T00:00:00+01:00 in the _timestamp field is not a valid date",
+        ),
+        ({"_timestamp": TS, "name": "a\u0000b"}, "Record 1: name contains a NUL character (\\u0000)"),
+    ],
+)
+def test_patch_validates_as_post_does_and_changes_nothing(client, stored, body, message):
+    response = send(client, "PATCH", f"{URL}/r1", body)
+    assert response.status_code == 400
+    assert message in response.json()["messages"]
+    assert Record.objects.get(record_id="r1").data["count"] == 1
 
 
 def test_patch_of_an_unknown_id_answers_404(client, stored):
-    response = send(client, "PATCH", f"{URL}/nope", {"count": 1})
+    response = send(client, "PATCH", f"{URL}/nope", {"_timestamp": TS, "count": 1})
     assert response.status_code == 404
     assert response.json() == {"status": "error", "message": "No record found with id nope"}
 

@@ -71,6 +71,8 @@ def unknown_data_set() -> HttpResponse:
     return write_refused("Could not find data_set_config", 404)
 
 
-def method_not_allowed() -> HttpResponse:
-    # The data store's router's answer, without the route handlers' no-cache.
-    return data_store_error("Method Not Allowed", 405)
+def method_not_allowed(allowed: list[str]) -> HttpResponse:
+    # The data store's router's answer, without the route handlers' no-cache; `Allow` as HTTP asks.
+    response = data_store_error("Method Not Allowed", 405)
+    response["Allow"] = ", ".join(allowed)
+    return response

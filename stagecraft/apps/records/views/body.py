@@ -20,7 +20,9 @@ _MESSAGES = {
     Problem.BAD_GZIP: "The body is not valid gzip: {detail}",
     Problem.NOT_UTF8: 'Error parsing JSON: "{detail}"',
     Problem.NOT_JSON: 'Error parsing JSON: "{detail}"',
+    Problem.UNSUPPORTED_ENCODING: "Unsupported Content-Encoding: {detail}.",
 }
+_STATUS = {Problem.TOO_LARGE: 413, Problem.UNSUPPORTED_ENCODING: 415}
 
 
 class BadBody(Exception):
@@ -41,8 +43,9 @@ class WrongContentType(BadBody):
 
 
 def read_json_body(request: HttpRequest) -> object:
-    """The parsed JSON body. Raises BadBody (400, or 413 when too large), checked in the data
-    store's order: the body's size and encoding, that it isn't empty, the content type, the JSON."""
+    """The parsed JSON body. Raises BadBody (400; 413 when too large; 415 for a Content-Encoding
+    other than gzip or identity), checked in the data store's order: the body's size and encoding,
+    that it isn't empty, the content type, the JSON."""
     try:
         raw = read_body(request, MAX_BODY_BYTES)
         if not raw:
@@ -51,6 +54,6 @@ def read_json_body(request: HttpRequest) -> object:
             raise WrongContentType()
         return parse_json(raw)
     except BodyError as error:
-        status = 413 if error.problem is Problem.TOO_LARGE else 400
+        status = _STATUS.get(error.problem, 400)
         message = _MESSAGES[error.problem].format(detail=error.detail, limit_mib=error.limit // (1024 * 1024))
         raise BadBody(message, status) from None

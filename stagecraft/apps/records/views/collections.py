@@ -58,6 +58,10 @@ def create_collection(request: HttpRequest, name: str) -> HttpResponse:
     except BadBody as error:
         return _answer(error.status, "error", error.message)
     capped_size = body.get("capped_size") if isinstance(body, dict) else None
+    if isinstance(capped_size, float) and capped_size.is_integer():
+        # JSON has one kind of number: 9.0 is the integer 9, as POST /data-sets (and the OpenAPI
+        # document's "integer") take it.
+        capped_size = int(capped_size)
     if isinstance(capped_size, bool) or not isinstance(capped_size, int) or capped_size < 0:
         return _answer(400, "error", "You must specify an int capped_size of 0 or more")
     if DataSet.objects.filter(name=name).exists():

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.client_address import caller
 
-from ..pipeline import RecordValidationError, prepare_records
+from ..pipeline import RecordValidationError, prepare_records, prepare_replacement
 from ..storage import delete_record, empty_data_set, patch_record, store_documents
 from .answers import records_refused, unknown_data_set, write_refused, written, wrong_content_type
 from .auth import refuse_unless_authorised
@@ -44,7 +44,7 @@ def write_by_name(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_id: str) -> HttpResponse:
-    """PATCH (replace, not validated, as the reference's PostgreSQL store) or DELETE one record."""
+    """PATCH (replace one record whole, validated as POST validates it) or DELETE one record."""
     data_set = _find(data_group=data_group, data_type=data_type)
     if data_set is None:
         return unknown_data_set()
@@ -61,6 +61,10 @@ def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_i
             return write_refused(error.message, error.status)
         if not isinstance(document, dict):
             return write_refused("Expected a JSON object with the record's new fields.")
+        try:
+            document = prepare_replacement(data_set, record_id, document)
+        except RecordValidationError as error:
+            return records_refused(error.errors)
         found = patch_record(data_set, record_id, document)
         action = "patched"
     if not found:

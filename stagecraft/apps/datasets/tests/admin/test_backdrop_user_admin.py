@@ -35,8 +35,10 @@ def test_it_refuses_an_invalid_or_duplicate_email(admin_client):
     with new_revisions() as log:
         invalid = admin_client.post(ADD_URL, {"email": "not-an-email"})
         duplicate = admin_client.post(ADD_URL, {"email": "ann@example.org"})
+        other_case = admin_client.post(ADD_URL, {"email": "Ann@Example.org"})
     assert errors_of(invalid) == ["Enter a valid email address."]
-    assert errors_of(duplicate) == ["Backdrop user with this Email already exists."]
+    assert errors_of(duplicate) == ["A Backdrop user with this email (ignoring case) already exists."]
+    assert errors_of(other_case) == ["A Backdrop user with this email (ignoring case) already exists."]
     assert BackdropUser.objects.count() == 1
     assert log.new == []
 

@@ -197,3 +197,23 @@ def test_it_answers_413_for_a_body_over_one_mebibyte(api, cast):
 def test_its_permission_matrix(api, cast, who, status):
     assert api.post("/data-sets", BODY, cast[who] if who else None).status_code == status
     assert DataSet.objects.count() == (1 if status == 201 else 0)
+
+
+def test_it_takes_a_whole_number_written_with_a_fraction_as_the_document_says(api, cast):
+    """`capped_size: 9.0` is the integer 9 for JSON Schema's "integer": accepted and stored as 9 (the
+    data store's POST /data-sets/<name> reads it the same way)."""
+    DataGroupFactory.create(name="g")
+    DataTypeFactory.create(name="t")
+    response = api.post(
+        "/data-sets", {"data_group": "g", "data_type": "t", "capped_size": 9.0}, cast["admin"]
+    )
+    assert response.status_code == 201
+    assert response.json()["capped_size"] == 9
+
+
+@pytest.mark.parametrize("field", ["data_group", "data_type"])
+def test_an_empty_group_or_type_name_is_refused_as_the_document_says(api, cast, field):
+    body = {"data_group": "g", "data_type": "t", field: ""}
+    response = api.post("/data-sets", body, cast["admin"])
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["source"] == {"pointer": f"/{field}"}

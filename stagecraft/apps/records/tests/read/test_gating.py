@@ -84,7 +84,7 @@ def test_head_answers_like_get(licensing, client):
 
 
 def test_unexpected_failures_answer_500_in_the_api_shape(licensing, read):
-    with mock.patch("stagecraft.apps.records.views.read.run_query", side_effect=RuntimeError("boom")):
+    with mock.patch("stagecraft.apps.records.views.read.raw_pages", side_effect=RuntimeError("boom")):
         response = read()
 
     assert response.status_code == 500
