@@ -87,6 +87,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project's own browser assets (vendored libraries such as Chart.js, stagecraft/static/vendor/),
+# served from our static files: never from a CDN.
+STATICFILES_DIRS = [BASE_DIR / "stagecraft" / "static"]
 STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
