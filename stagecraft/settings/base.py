@@ -12,6 +12,9 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 # The data store's whole-collection routes (DELETE and POST /data-sets/<name>, docs/records.md) take
 # this token; unset, they refuse every call.
 STAGECRAFT_COLLECTION_ENDPOINT_TOKEN = env_str("STAGECRAFT_COLLECTION_ENDPOINT_TOKEN", "")
+# Days the records' write log (one row per write request, docs/records.md) is kept before the daily
+# scheduled task prunes it: a little more than the 30 days the data set's page charts.
+STAGECRAFT_WRITE_LOG_DAYS = env_int("STAGECRAFT_WRITE_LOG_DAYS", 35)
 # Scrapers of /metrics/openmetrics present this token (staff sessions need none); unset, only staff.
 STOCKANDFLOW_OPENMETRICS_TOKEN = env_str("STOCKANDFLOW_OPENMETRICS_TOKEN", "")
 DEBUG = env_bool("DEBUG", False)

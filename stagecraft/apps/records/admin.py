@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -32,6 +33,7 @@ from .models import Record
 from .pipeline import PERIOD_FIELDS, RecordValidationError, prepare_records
 from .storage import empty_data_set, store_documents
 from .uploads import MAX_UPLOAD_BYTES, UploadError, records_from_upload
+from .writelog import EMPTIED, STORED, admin_user, record_write, remote_address
 
 logger = logging.getLogger("stagecraft.records")
 
@@ -106,7 +108,9 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 try:
-                    stored = upload_records(data_set, upload.name, upload.read(), request.user)
+                    stored = upload_records(
+                        data_set, upload.name, upload.read(), request.user, remote_address(request)
+                    )
                 except (UploadError, RecordValidationError) as error:
                     errors = error.messages
                 else:
@@ -133,7 +137,9 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
     def records_empty_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         data_set = self._data_set_for_change(request, object_id)
         if request.method == "POST":
-            deleted = empty_data_set(data_set)
+            with transaction.atomic():
+                deleted = empty_data_set(data_set)
+                record_write(data_set, EMPTIED, deleted, admin_user(request.user), remote_address(request))
             logger.info(
                 "ADMIN %s: emptied the data set, deleting records, count=%d, caller=admin user %s",
                 data_set.name,
@@ -154,12 +160,14 @@ class DataSetWithRecordsAdmin(DataSetAdmin):
 
 
 def upload_records(
-    data_set: DataSet, name: str, content: bytes, user: AbstractBaseUser | AnonymousUser
+    data_set: DataSet, name: str, content: bytes, user: AbstractBaseUser | AnonymousUser, address: str = ""
 ) -> int:
     """Parse an uploaded file and store its records, all or nothing; returns how many were stored."""
     records = records_from_upload(name, content, data_set.upload_format)
     documents = prepare_records(data_set, records)
-    stored = store_documents(data_set, documents)
+    with transaction.atomic():
+        stored = store_documents(data_set, documents)
+        record_write(data_set, STORED, stored, admin_user(user), address)
     logger.info(
         "UPLOAD %s: stored records from %s, count=%d, caller=admin user %s",
         data_set.name,

@@ -20,6 +20,17 @@ Public API:
     enforce_capped_size(data_set: DataSet) -> int
         The capped-size rule, see below; returns how many records it removed.
 
+Transactions. Each function is atomic: its own transaction, or part of the caller's when called
+inside one (without a savepoint of its own: a failure rolls back the caller's whole unit, which is
+what every caller wants, and a write costs no SAVEPOINT and RELEASE).
+
+Record counts. Each function keeps the data set's RecordCount row in step with its rows, in the same
+transaction (an upsert adding the difference: concurrent writers add up), so that the data set list
+reads counts without counting. An upsert counts the documents it inserted (not those it replaced):
+on PostgreSQL from the statement's RETURNING (xmax = 0, true for a row the statement inserted), on
+SQLite by looking up the batch's ids first (SQLite runs one writer at a time). Code that adds or
+removes Record rows elsewhere must do the same.
+
 Capped size. A data set with a `capped_size` of N bytes keeps at most N bytes of documents (each
 document measured as its compact JSON text in UTF-8, kept in the `size` column). After each write,
 when the total is over N, the oldest records are removed, oldest first by `_timestamp` (records
@@ -34,21 +45,27 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F, Sum, Window
+from django.db.models import F, Sum, Value, Window
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
 
-from .models import Record
+from .models import Record, RecordCount
 from .pipeline import isoformat
 
 BATCH_SIZE = 1000
+# Ids looked up per query on SQLite, within its limit of bound parameters.
+ID_LOOKUP_SIZE = 500
 UPDATE_FIELDS = ["timestamp", "updated_at", "data", "size"]
 
 
-def store_documents(data_set: DataSet, documents: Iterable[dict]) -> int:
-    """Upsert documents by `_id`; see the module docstring."""
-    now = timezone.now()
+def store_documents(
+    data_set: DataSet, documents: Iterable[dict], now: datetime.datetime | None = None
+) -> int:
+    """Upsert documents by `_id`; see the module docstring. `now` (default: the current time) is the
+    `_updated_at` they get: the demo back-fills history with it."""
+    now = now or timezone.now()
     updated_at = isoformat(now)
     capped = bool(data_set.capped_size)
     rows: dict[str, _Row] = {}
@@ -66,9 +83,12 @@ def store_documents(data_set: DataSet, documents: Iterable[dict]) -> int:
         )
     # A fixed order keeps concurrent batches that share ids from deadlocking on row locks.
     ordered = [rows[key] for key in sorted(rows)]
-    with transaction.atomic():
-        for start in range(0, len(ordered), BATCH_SIZE):
+    with transaction.atomic(savepoint=False):
+        inserted = sum(
             _upsert(data_set.pk, now, ordered[start : start + BATCH_SIZE])
+            for start in range(0, len(ordered), BATCH_SIZE)
+        )
+        count_changed(data_set.pk, inserted)
         if capped and ordered:
             enforce_capped_size(data_set)
     return len(ordered)
@@ -81,11 +101,18 @@ class _Row(NamedTuple):
     size: int
 
 
-def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> None:
-    """One INSERT ... ON CONFLICT (data_set, record_id) DO UPDATE for the rows."""
+def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> int:
+    """One INSERT ... ON CONFLICT (data_set, record_id) DO UPDATE for the rows; returns how many of
+    them were new."""
     if connection.vendor == "postgresql":
-        _upsert_postgresql(data_set_id, updated_at, rows)
-        return
+        return _upsert_postgresql(data_set_id, updated_at, rows)
+    ids = [row.record_id for row in rows]
+    existing = sum(
+        Record.objects.filter(
+            data_set_id=data_set_id, record_id__in=ids[start : start + ID_LOOKUP_SIZE]
+        ).count()
+        for start in range(0, len(ids), ID_LOOKUP_SIZE)
+    )
     Record.objects.bulk_create(
         [
             Record(
@@ -102,9 +129,10 @@ def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -
         unique_fields=["data_set", "record_id"],
         update_fields=UPDATE_FIELDS,
     )
+    return len(rows) - existing
 
 
-def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> None:
+def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> int:
     """The statement bulk_create builds, with the batch sent as one JSON parameter.
 
     Django 5.2's bulk_create sends PostgreSQL arrays through UNNEST, and psycopg escapes every quote
@@ -118,7 +146,9 @@ def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: li
         f"INSERT INTO {table} (data_set_id, record_id, timestamp, updated_at, data, size) "
         "SELECT %s, row->0->>'_id', (row->>2)::timestamptz, %s, row->0, (row->>1)::integer "
         "FROM jsonb_array_elements(%s::jsonb) AS row "
-        f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates}"
+        f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates} "
+        # xmax is 0 in the version of a row this statement inserted, not in one it updated.
+        "RETURNING (xmax = 0)"
     )
     batch = json.dumps(
         [[row.document, row.size, row.timestamp.isoformat() if row.timestamp else None] for row in rows],
@@ -126,17 +156,22 @@ def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: li
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [data_set_id, updated_at, batch])
+        return sum(1 for (inserted,) in cursor.fetchall() if inserted)
 
 
 def empty_data_set(data_set: DataSet) -> int:
     """Delete every record of the data set; returns the count (a single DELETE statement)."""
-    deleted, _ = Record.objects.filter(data_set_id=data_set.pk).delete()
+    with transaction.atomic(savepoint=False):
+        deleted, _ = Record.objects.filter(data_set_id=data_set.pk).delete()
+        count_changed(data_set.pk, -deleted)
     return deleted
 
 
 def delete_record(data_set: DataSet, record_id: str) -> bool:
     """Delete the record with this `_id`; False when there was none."""
-    deleted, _ = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).delete()
+    with transaction.atomic(savepoint=False):
+        deleted, _ = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).delete()
+        count_changed(data_set.pk, -deleted)
     return deleted > 0
 
 
@@ -168,14 +203,34 @@ def enforce_capped_size(data_set: DataSet) -> int:
         return 0
     newest_first = [F("timestamp").desc(nulls_last=True), F("updated_at").desc(), F("id").desc()]
     running = records.annotate(kept=Window(Sum("size"), order_by=newest_first)).filter(kept__gt=budget)
-    ids = list(running.values_list("id", flat=True))
     deleted = 0
-    for start in range(0, len(ids), BATCH_SIZE):
-        # Record has no signal receivers and nothing points at it, so this is Django's fast delete:
-        # one DELETE statement per batch, no rows loaded.
-        count, _ = Record.objects.filter(id__in=ids[start : start + BATCH_SIZE]).delete()
-        deleted += count
+    with transaction.atomic(savepoint=False):
+        ids = list(running.values_list("id", flat=True))
+        for start in range(0, len(ids), BATCH_SIZE):
+            # Record has no signal receivers and nothing points at it, so this is Django's fast
+            # delete: one DELETE statement per batch, no rows loaded.
+            count, _ = Record.objects.filter(id__in=ids[start : start + BATCH_SIZE]).delete()
+            deleted += count
+        count_changed(data_set.pk, -deleted)
     return deleted
+
+
+def count_changed(data_set_id: int, difference: int) -> None:
+    """Add `difference` to the data set's record count, creating its row at the first write."""
+    if difference < 0:
+        # Never below 0, whatever was written around storage.py: deleting must not fail on a count.
+        RecordCount.objects.filter(data_set_id=data_set_id).update(
+            count=Greatest(F("count") + difference, Value(0))
+        )
+    elif difference > 0:
+        table = RecordCount._meta.db_table
+        with connection.cursor() as cursor:
+            # The same upsert on PostgreSQL and SQLite: atomic, so concurrent writers add up.
+            cursor.execute(
+                f"INSERT INTO {table} (data_set_id, count) VALUES (%s, %s) "
+                f"ON CONFLICT (data_set_id) DO UPDATE SET count = {table}.count + excluded.count",
+                [data_set_id, difference],
+            )
 
 
 def _parse_timestamp(value: str | None) -> datetime.datetime | None:

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 from stagecraft.apps.records.models import Record
@@ -73,11 +74,13 @@ def test_it_stores_records_without_a_timestamp_with_an_empty_timestamp_column(da
 
 
 def test_a_batch_costs_a_fixed_number_of_queries(data_set, django_assert_num_queries):
-    # SAVEPOINT, one INSERT ... ON CONFLICT, RELEASE. (SQLite caps parameters per statement at 999,
-    # so there Django splits batches over 150 rows; PostgreSQL sends 1,000 rows per statement.)
-    with django_assert_num_queries(3):
+    # One INSERT ... ON CONFLICT and the record count's upsert; on SQLite, first a look-up of the
+    # batch's ids (to count the new ones). (SQLite caps parameters per statement at 999, so there
+    # Django splits batches over 150 rows; PostgreSQL sends 1,000 rows per statement.)
+    queries = 3 if connection.vendor == "sqlite" else 2
+    with django_assert_num_queries(queries):
         store_documents(data_set, [doc(str(n)) for n in range(10)])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(queries):
         store_documents(data_set, [doc(str(n)) for n in range(150)])
 
 
@@ -85,7 +88,7 @@ def test_it_empties_a_data_set_and_only_that_one(data_set, django_assert_num_que
     other = DataSetFactory.create()
     store_documents(data_set, [doc(str(n)) for n in range(5)])
     store_documents(other, [doc("keep")])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the DELETE and the record count's UPDATE
         assert empty_data_set(data_set) == 5
     assert list(Record.objects.values_list("record_id", flat=True)) == ["keep"]
 

@@ -1,6 +1,7 @@
 """POST /data/<group>/<type> and the deprecated POST /<name>: status, body and the rows left."""
 
 import pytest
+from django.db import connection
 
 from stagecraft.apps.records.models import Record
 
@@ -94,7 +95,7 @@ def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatc
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("database went away")
-        real_upsert(data_set_id, updated_at, rows)
+        return real_upsert(data_set_id, updated_at, rows)
 
     monkeypatch.setattr(storage, "BATCH_SIZE", 2)
     monkeypatch.setattr(storage, "_upsert", fail_on_second_chunk)
@@ -148,9 +149,12 @@ def test_it_logs_the_write_without_the_token(client, data_set, records_log):
 
 
 def test_a_batch_costs_a_fixed_number_of_queries(client, data_set, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    # The data set; in a savepoint: the INSERT ... ON CONFLICT, the record count, the write log's row
+    # (and on SQLite a look-up of the batch's ids, to count the new ones).
+    queries = 7 if connection.vendor == "sqlite" else 6
+    with django_assert_num_queries(queries):
         post(client, URL, [{"_timestamp": TS} for _ in range(5)])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(queries):
         post(client, URL, [{"_timestamp": TS} for _ in range(150)])
 
 

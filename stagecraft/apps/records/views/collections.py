@@ -15,12 +15,14 @@ import json
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.bearer import bearer_token, secrets_match
 
 from ..storage import empty_data_set
+from ..writelog import COLLECTION_TOKEN, EMPTIED, record_write, remote_address
 from .answers import data_store_answer
 from .body import BadBody, read_json_body
 
@@ -34,7 +36,9 @@ def delete_collection(request: HttpRequest, name: str) -> HttpResponse:
     data_set = DataSet.objects.filter(name=name).first()
     if data_set is None:
         return _answer(404, "error", f'No collection exists with name "{name}"')
-    deleted = empty_data_set(data_set)
+    with transaction.atomic():
+        deleted = empty_data_set(data_set)
+        record_write(data_set, EMPTIED, deleted, COLLECTION_TOKEN, remote_address(request))
     logger.info("DELETE %s: dropped the collection, deleting records, count=%d", name, deleted)
     return _answer(200, "ok", f"Deleted {name}")
 

@@ -2,17 +2,20 @@
 
 Every route checks, in order: the data set exists (404), the bearer token (401), the body (400 or
 413), the records (400 listing every error); then stores the batch all or nothing. Every write,
-empty and delete is logged on "stagecraft.records" with the data set, the count and the caller.
+empty and delete is logged on "stagecraft.records" with the data set, the count and the caller, and
+written to the write log (writelog.py) in the write's own transaction.
 """
 
 import logging
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.datasets.services import DataSet
 
 from ..pipeline import RecordValidationError, prepare_records
 from ..storage import delete_record, empty_data_set, patch_record, store_documents
+from ..writelog import DATA_SET_TOKEN, DELETED, EMPTIED, PATCHED, STORED, record_write, remote_address
 from .answers import records_refused, unknown_data_set, write_refused, written
 from .auth import refuse_unless_authorised
 from .body import BadBody, WrongContentType, read_json_body
@@ -50,7 +53,9 @@ def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_i
     if refusal:
         return refusal
     if request.method == "DELETE":
-        found = delete_record(data_set, record_id)
+        with transaction.atomic():
+            found = delete_record(data_set, record_id)
+            _record(request, data_set, DELETED, int(found))
         action = "deleted"
     else:
         try:
@@ -59,7 +64,9 @@ def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_i
             return write_refused(error.message, error.status)
         if not isinstance(document, dict):
             return write_refused("Expected a JSON object with the record's new fields.")
-        found = patch_record(data_set, record_id, document)
+        with transaction.atomic():
+            found = patch_record(data_set, record_id, document)
+            _record(request, data_set, PATCHED, int(found))
         action = "patched"
     if not found:
         return write_refused(f"No record found with id {record_id}", status=404)
@@ -90,7 +97,9 @@ def _post(request: HttpRequest, data_set: DataSet, message: str | None = None) -
         documents = prepare_records(data_set, body)
     except RecordValidationError as error:
         return records_refused(error.messages)
-    stored = store_documents(data_set, documents)  # atomic: all or nothing
+    with transaction.atomic():  # all or nothing, with its line in the write log
+        stored = store_documents(data_set, documents)
+        _record(request, data_set, STORED, stored)
     _log(request, data_set, "stored records", stored)
     return written(message)
 
@@ -105,7 +114,9 @@ def _empty(request: HttpRequest, data_set: DataSet) -> HttpResponse:
         return write_refused(error.message, error.status)
     if body != []:
         return write_refused("Not implemented: you can only pass an empty JSON list")
-    deleted = empty_data_set(data_set)
+    with transaction.atomic():
+        deleted = empty_data_set(data_set)
+        _record(request, data_set, EMPTIED, deleted)
     _log(request, data_set, "emptied the data set, deleting records", deleted)
     return written(f"{data_set.name} now contains 0 records")
 
@@ -127,6 +138,12 @@ def caller(request: HttpRequest) -> str:
     agent = request.headers.get("User-Agent", "no user agent")[:200]
     # Client-supplied text: keep it on one log line.
     return f"{address} ({agent})".replace("\n", " ").replace("\r", " ")
+
+
+def _record(request: HttpRequest, data_set: DataSet, kind: str, count: int) -> None:
+    """The write log's row; none when a PATCH or DELETE found no record (a 404, not a write)."""
+    if kind in (STORED, EMPTIED) or count:
+        record_write(data_set, kind, count, DATA_SET_TOKEN, remote_address(request))
 
 
 def _log(request: HttpRequest, data_set: DataSet, action: str, count: int) -> None:
