@@ -177,6 +177,7 @@ def test_the_summary_of_one_data_set(data_set, django_assert_max_num_queries):
     assert summary.freshness.state == "stale"
     assert summary.stale_since == datetime.datetime(2014, 1, 20, 10, tzinfo=datetime.UTC)
     assert summary.record_count == 1
+    assert summary.last_write is not None
     assert summary.last_write.count == 1
     assert len(summary.per_day) == 30
     assert summary.per_day[-1].records == 1
