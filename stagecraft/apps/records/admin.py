@@ -11,6 +11,7 @@ Deleting a data set lists how many records go with it, without loading them.
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -69,10 +70,12 @@ class DataSetWithRecordsAdmin(RecordsColumnsMixin, DataSetAdmin):
         "published",
         "data_link",
     )
-    list_filter = (FreshnessFilter, *DataSetAdmin.list_filter)
 
     class Media:
         css = {"all": ["records/admin/data_sets.css"]}
+
+    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
+        return (FreshnessFilter, *super().get_list_filter(request))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DataSet]:
         # Correlated subqueries, evaluated only for the rows fetched (the page, or one data set).

@@ -85,7 +85,7 @@ class FreshnessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RecordsColumnsMixin(admin.ModelAdmin):
+class RecordsColumnsMixin:
     """The columns above, for a ModelAdmin of DataSet whose queryset has the records' annotations."""
 
     @admin.display(description="Freshness", ordering="freshness")
