@@ -4,10 +4,7 @@ from django.views.generic import RedirectView
 
 from stockandflow.admin_site import site as stockandflow_admin_site
 
-admin.site.site_header = "Stagecraft administration"
-admin.site.site_title = "Stagecraft"
-admin.site.index_title = "Data groups, data types and data sets"
-
+# The admin site's titles and its "Metrics" navigation: stagecraft/admin_site.py.
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/records/", include("stagecraft.apps.records.admin_urls")),

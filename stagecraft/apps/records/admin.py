@@ -60,19 +60,22 @@ admin.site.unregister(DataSet)
 class DataSetWithRecordsAdmin(RecordsColumnsMixin, DataSetAdmin):
     """The data set admin with its records; see the module docstring."""
 
-    # Fits a 1366-pixel screen beside the filters: the group and type are in the name (and filters).
-    list_display = (
-        "name",
-        "freshness_badge",
-        "newest_record",
-        "stored_records",
-        "last_write",
-        "published",
-        "data_link",
-    )
+    list_display_links = None  # data_set_name links to the page (and to the data)
 
     class Media:
         css = {"all": ["records/admin/data_sets.css"]}
+
+    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+        # Fits a 1366-pixel screen beside the navigation and the filters: the group and type are in
+        # the name (and the filters), the link to the data under it.
+        return (
+            "data_set_name",
+            "freshness_badge",
+            "newest_record",
+            "stored_records",
+            "last_write",
+            "published",
+        )
 
     def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
         return (FreshnessFilter, *super().get_list_filter(request))

@@ -5,15 +5,19 @@ sets; counts come from the kept RecordCount rows, never from counting records.
 """
 
 import datetime
+import re
 from typing import Protocol
 
 from django.contrib import admin
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+
+from stagecraft.apps.datasets.services import DataGroup, DataType
 
 from .freshness import FRESH, NEVER, STALE, seconds_out_of_date
 from .models import WriteLogEntry
@@ -25,6 +29,10 @@ KIND_LABELS = dict(WriteLogEntry.KINDS)
 class ListedDataSet(Protocol):
     """A data set of the list, with summary.with_records_summary()'s annotations."""
 
+    pk: int
+    name: str
+    data_group: DataGroup
+    data_type: DataType
     max_age_expected: int | None
     freshness: str
     last_updated: datetime.datetime | None
@@ -85,8 +93,28 @@ class FreshnessFilter(admin.SimpleListFilter):
         return queryset
 
 
+def data_url(data_set: "ListedDataSet") -> str:
+    return f"/data/{data_set.data_group.name}/{data_set.data_type.name}"
+
+
+def breakable_name(name: str) -> SafeString:
+    """The name with a line-break opportunity after each underscore, so long names wrap at words."""
+    return format_html_join(mark_safe("<wbr>"), "{}", ((part,) for part in re.split(r"(?<=_)", name)))
+
+
 class RecordsColumnsMixin:
     """The columns above, for a ModelAdmin of DataSet whose queryset has the records' annotations."""
+
+    @admin.display(description="Name", ordering="name")
+    def data_set_name(self, obj: ListedDataSet) -> SafeString:
+        """The name, linking to the data set's page, and under it a link to its records (the list's
+        own link column is switched off: list_display_links = None)."""
+        return format_html(
+            '<a href="{}">{}</a><br><a class="data-link" href="{}">read the data</a>',
+            reverse("admin:datasets_dataset_change", args=[obj.pk]),
+            breakable_name(obj.name),
+            data_url(obj),
+        )
 
     @admin.display(description="Freshness", ordering="freshness")
     def freshness_badge(self, obj: ListedDataSet) -> SafeString:
@@ -107,12 +135,12 @@ class RecordsColumnsMixin:
         if at is None:
             return "-"
         return format_html(
-            '{}<br><span class="last-write-kind">{} {}</span>',
+            '{}<br><span class="last-write-kind" title="{}">{} {}</span>',
             ago(at, self._now()),
             KIND_LABELS.get(obj.last_write_kind or "", obj.last_write_kind),
-            f"({obj.last_write_count:,})",
+            obj.last_write_kind,
+            f"{obj.last_write_count:,}",
         )
 
     def _now(self) -> datetime.datetime:
-        # One moment for the whole page; the list's query computed freshness with its own "now".
         return timezone.now()

@@ -1,5 +1,11 @@
 """The records app's public API: what the apps above it (metrics) and the project import."""
 
+from .admin_list import freshness_badge
+from .demo import CLIENT as DEMO_CLIENT
+from .demo import Post as DemoPost
+from .demo import empty as empty_for_demo
+from .demo import posts as demo_posts
+from .demo import write_posts as write_demo_posts
 from .freshness import (
     FRESH,
     FRESHNESS_CHOICES,
@@ -11,6 +17,7 @@ from .freshness import (
     stale_data_sets,
     with_freshness,
     with_last_updated,
+    with_stale_since,
 )
 from .models import Record, WriteLogEntry
 from .pipeline import RecordError, RecordValidationError, prepare_records
@@ -21,11 +28,13 @@ from .writelog import DailyWrites, latest_writes, record_write
 
 __all__ = [
     "CHART_DAYS",
+    "DEMO_CLIENT",
     "FRESH",
     "FRESHNESS_CHOICES",
     "NEVER",
     "STALE",
     "DailyWrites",
+    "DemoPost",
     "Freshness",
     "Record",
     "RecordError",
@@ -33,7 +42,10 @@ __all__ = [
     "RecordsSummary",
     "WriteLogEntry",
     "data_store_error",
+    "demo_posts",
     "empty_data_set",
+    "empty_for_demo",
+    "freshness_badge",
     "freshness_of",
     "latest_writes",
     "prepare_records",
@@ -46,4 +58,6 @@ __all__ = [
     "with_last_updated",
     "with_record_count",
     "with_records_summary",
+    "with_stale_since",
+    "write_demo_posts",
 ]

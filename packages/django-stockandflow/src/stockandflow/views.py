@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from . import registry
 from .charts import bar_chart, line_chart, too_little_history
@@ -89,6 +90,7 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
         "conversions": summary.conversions,
         "start": start,
         "end": end,
+        "reaches_now": start <= timezone.now() < end,
         "query": request.GET.urlencode(),
         "chosen": extra,
         # The period asked for, kept by the form that chooses a conversion.

@@ -65,7 +65,7 @@ def test_the_list_shows_badges_newest_record_count_and_last_write(admin_client, 
     assert '<span class="freshness freshness-unmonitored">not monitored</span>' in page
     assert 'title="2014-01-20 11:30 UTC">30\xa0minutes ago</time>' in page
     assert '<td class="field-stored_records">3</td>' in page
-    assert '<span class="last-write-kind">stored records (3)</span>' in page
+    assert '<span class="last-write-kind" title="stored records">stored 3</span>' in page
     assert "records/admin/data_sets.css" in page
 
 
