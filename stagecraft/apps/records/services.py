@@ -1,6 +1,6 @@
 """The records app's public API: what the apps above it (metrics) and the project import."""
 
-from .admin_list import freshness_badge
+from .admin_list import breakable_name, freshness_badge
 from .demo import CLIENT as DEMO_CLIENT
 from .demo import Post as DemoPost
 from .demo import empty as empty_for_demo
@@ -41,6 +41,7 @@ __all__ = [
     "RecordValidationError",
     "RecordsSummary",
     "WriteLogEntry",
+    "breakable_name",
     "data_store_error",
     "demo_posts",
     "empty_data_set",

@@ -133,6 +133,8 @@
         config.options.responsive = true;
         config.options.maintainAspectRatio = false;
         config.options.animation = false;
+        // Hovering anywhere over a day shows its figure, not only right on the point or bar.
+        config.options.interaction = { mode: "index", intersect: false };
         config.options.scales = axes(canvas, c);
         if (config.type === "bar") {
             config.options.scales.x.stacked = true;
