@@ -4,7 +4,10 @@ from django.views.generic import RedirectView
 
 from stockandflow.admin_site import site as stockandflow_admin_site
 
-# The admin site's titles and its "Metrics" navigation: stagecraft/admin_site.py.
+# The admin site's titles and its "Metrics" navigation: stagecraft/admin_site.py. The package's admin
+# site of stock and flow members carries the same titles.
+stockandflow_admin_site.site_header = str(admin.site.site_header)
+stockandflow_admin_site.site_title = str(admin.site.site_title)
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/records/", include("stagecraft.apps.records.admin_urls")),
