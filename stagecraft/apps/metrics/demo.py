@@ -199,8 +199,8 @@ def _write_records(life: Life) -> int:
 def _back_fill(lives: list[Life], now: datetime.datetime) -> tuple[int, int]:
     midnights = [_midnight(now) - n * DAY for n in range(WINDOW_DAYS, -1, -1)]
     # What a scheduler run of the last day may have recorded is replaced.
-    StockRecord.objects.all().delete()
-    FlowRecord.objects.all().delete()
+    StockRecord.objects.filter(stock__in=[stock.slug for stock in process.stocks]).delete()
+    FlowRecord.objects.filter(flow__in=[flow.slug for flow in process.flows]).delete()
     subjects = [life.data_set for life in lives]
     DataSetFlowEvent.objects.filter(subject__in=subjects).delete()
     events = sum(_publishing_events(life) for life in lives) + _deleted_events(now)
