@@ -25,6 +25,8 @@ from stagecraft.apps.records.writelog import record_write
 from stagecraft.testing.cast import PASSWORD
 from stagecraft.testing.clock import pin_clock
 
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = [(1366, 768), (1920, 1080)]
@@ -103,9 +105,7 @@ def no_horizontal_scroll(page, selector: str = "html") -> bool:
     )
 
 
-def test_the_admin_index_opens_on_the_health_tiles(page):
-    from playwright.sync_api import expect
-
+def the_admin_index_opens_on_the_health_tiles(page):
     visit(page, "/admin/")
     for tile, count in TILES.items():
         expect(page.locator(f"#tile-{tile} .tile-count")).to_have_text(str(count))
@@ -117,9 +117,7 @@ def test_the_admin_index_opens_on_the_health_tiles(page):
     assert no_horizontal_scroll(page)
 
 
-def test_the_data_set_list_fits_the_screen_with_its_health_columns(page):
-    from playwright.sync_api import expect
-
+def the_data_set_list_fits_the_screen_with_its_health_columns(page):
     visit(page, reverse("admin:datasets_dataset_changelist"))
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(13)
@@ -134,9 +132,7 @@ def test_the_data_set_list_fits_the_screen_with_its_health_columns(page):
     assert no_horizontal_scroll(page, "#changelist .results"), "the list scrolls sideways"
 
 
-def test_a_data_set_page_opens_on_its_health_panel_and_timeline(page):
-    from playwright.sync_api import expect
-
+def a_data_set_page_opens_on_its_health_panel_and_timeline(page):
     data_set = DataSet.objects.get(name="vehicle_licensing_monitoring")
     visit(page, reverse("admin:datasets_dataset_change", args=[data_set.pk]))
     expect(page.locator("#health-freshness .freshness")).to_have_text("fresh")
@@ -152,9 +148,7 @@ def test_a_data_set_page_opens_on_its_health_panel_and_timeline(page):
     assert no_horizontal_scroll(page)
 
 
-def test_every_metrics_chart_shows_the_90_days(page):
-    from playwright.sync_api import expect
-
+def every_metrics_chart_shows_the_90_days(page):
     visit(page, "/metrics/data-set-health/")
     expect(page.locator(".breadcrumbs")).to_contain_text("Metrics")
     expect(page.locator("#nav-sidebar")).to_be_attached()
@@ -197,9 +191,7 @@ def test_every_metrics_chart_shows_the_90_days(page):
     assert no_horizontal_scroll(page)
 
 
-def test_the_members_page_links_each_member_with_its_freshness(page):
-    from playwright.sync_api import expect
-
+def the_members_page_links_each_member_with_its_freshness(page):
     visit(page, "/metrics/data-set-health/stocks/stale/members/")
     member = page.locator("#sf-member a")
     expect(member).to_have_attribute("href", re.compile(r"^/admin/datasets/dataset/\d+/change/$"))
@@ -207,3 +199,12 @@ def test_the_members_page_links_each_member_with_its_freshness(page):
     member.click()
     page.wait_for_load_state()
     expect(page.locator("#health-panel")).to_be_visible()
+
+
+def test_the_health_pages_show_the_demo_s_90_days(page):
+    # One browser session per screen size over one load of the demo (a few seconds each), page by page.
+    the_admin_index_opens_on_the_health_tiles(page)
+    the_data_set_list_fits_the_screen_with_its_health_columns(page)
+    a_data_set_page_opens_on_its_health_panel_and_timeline(page)
+    every_metrics_chart_shows_the_90_days(page)
+    the_members_page_links_each_member_with_its_freshness(page)
