@@ -5,10 +5,10 @@ from django.views.generic import RedirectView, TemplateView
 from stagecraft.openapi import openapi
 from stockandflow.admin_site import site as stockandflow_admin_site
 
-admin.site.site_header = "Stagecraft administration"
-admin.site.site_title = "Stagecraft"
-admin.site.index_title = "Data groups, data types and data sets"
-
+# The admin site's titles and its "Metrics" navigation: stagecraft/admin_site.py. The package's admin
+# site of stock and flow members carries the same titles.
+stockandflow_admin_site.site_header = str(admin.site.site_header)
+stockandflow_admin_site.site_title = str(admin.site.site_title)
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     # The OpenAPI document (/api/openapi.json) in Swagger UI, from our own static files.

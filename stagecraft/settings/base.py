@@ -15,13 +15,19 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 # The data store's whole-collection routes (DELETE and POST /data-sets/<name>, docs/records.md) take
 # this token; unset, they refuse every call.
 STAGECRAFT_COLLECTION_ENDPOINT_TOKEN = env_str("STAGECRAFT_COLLECTION_ENDPOINT_TOKEN", "")
+# Days the records' write log (one row per write request, docs/records.md) is kept before the daily
+# scheduled task prunes it: a little more than the 30 days the data set's page charts.
+STAGECRAFT_WRITE_LOG_DAYS = env_int("STAGECRAFT_WRITE_LOG_DAYS", 35)
 # Scrapers of /metrics/openmetrics present this token (staff sessions need none); unset, only staff.
 STOCKANDFLOW_OPENMETRICS_TOKEN = env_str("STOCKANDFLOW_OPENMETRICS_TOKEN", "")
+# The health reports (/metrics/) show the last 90 days unless asked otherwise (?days=N).
+STOCKANDFLOW_REPORT_DAYS = 90
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a "Metrics" section in its navigation (stagecraft/admin_site.py).
+    "stagecraft.admin_site.StagecraftAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,8 +41,9 @@ INSTALLED_APPS = [
     "stagecraft.apps.datasets",
     "stagecraft.apps.records",
     "stagecraft.apps.apiclients",
-    "stockandflow",
+    # Before stockandflow: its templates (stockandflow/*.html) override the package's.
     "stagecraft.apps.metrics",
+    "stockandflow",
     "stagecraft.apps.alerts",
     "axes",
 ]

@@ -2,8 +2,11 @@ import csv
 import io
 from datetime import timedelta
 
-from stockandflow.views import duration_text
-from tests.testapp.models import Lead, Team
+from stockandflow.flows import record_flows
+from stockandflow.models import StockRecord
+from stockandflow.views import admin_url, duration_text
+from tests.testapp import metrics
+from tests.testapp.models import Lead, LeadFlowEvent, Team
 
 
 def test_the_report_is_for_staff_only(client, db):
@@ -18,9 +21,11 @@ def test_the_report_shows_counts_flows_charts_and_facets(admin_client, recorded)
     html = response.content.decode()
     assert '<div class="sf-count">2</div>' in html  # two warm leads
     assert "Arriving 1" in html  # hot's inflow over the period
-    assert html.count("<svg") >= 9  # a line per stock, bars per flow
+    assert html.count('<svg class="sf-chart"') == 4  # a line per stock (two counts recorded each)
     assert "<polyline" in html
-    assert "<rect" in html
+    # One flow record each is too little history for a chart: the page says so instead.
+    assert html.count("Too little history for a chart of") == 5
+    assert "Too little history for a chart of arriving per period: 1 count recorded" in html
     assert "By team" in html
     assert "?facet=team&amp;value=red" in html
 
@@ -133,3 +138,53 @@ def test_the_csv_exports_refuse_a_bad_period(admin_client, db):
     response = admin_client.get("/metrics/leads/flow-records.csv?days=-1")
     assert response.status_code == 400
     assert response.content == b"days must be at least 1."
+
+
+def test_the_report_pages_sit_in_the_admin_frame(admin_client, recorded):
+    for url in ("/metrics/", "/metrics/leads/", "/metrics/leads/stocks/warm/members/"):
+        html = admin_client.get(url).content.decode()
+        assert 'id="nav-sidebar"' in html, url  # the default admin site's navigation
+        assert 'id="user-tools"' in html, url
+        assert "Log out" in html, url
+
+
+def test_the_charts_cover_the_headline_window(admin_client, recorded, frozen_now):
+    # Two more days of flow records: arriving has 1 event an hour ago (recorded) and 1 now (live).
+    for days in (3, 2):
+        start = frozen_now - timedelta(days=days)
+        record_flows(metrics.process.flows, start, start + timedelta(days=1))
+    LeadFlowEvent.objects.filter(subject__name="cy").update(timestamp=frozen_now)
+    response = admin_client.get("/metrics/leads/?days=7")
+    stocks = {item["stock"].slug: item for item in response.context["stocks"]}
+    flows = {item["flow"].slug: item for item in response.context["flows"]}
+    arriving = flows["arriving"]
+    assert arriving["enough_history"] is True
+    bars = arriving["series"]
+    # From the period's start to now: a counted head, three records, the counted part since.
+    assert [bar["recorded"] for bar in bars] == [False, True, True, True, False]
+    assert bars[0]["start"] == (frozen_now - timedelta(days=7)).isoformat()
+    assert bars[-1]["end"] == response.context["end"].isoformat()
+    assert sum(bar["count"] for bar in bars) == arriving["count"]
+    warm = stocks["warm"]["series"]
+    assert warm[-1] == {"t": frozen_now.isoformat(), "count": stocks["warm"]["count"], "recorded": False}
+    assert [point["recorded"] for point in warm] == [True, True, False]
+    assert 'class="sf-chart"' in response.content.decode()
+
+
+def test_a_past_period_ends_with_its_last_record_not_now(admin_client, recorded, frozen_now):
+    response = admin_client.get("/metrics/leads/?start=2026-03-01&end=2026-03-09")
+    warm = next(item for item in response.context["stocks"] if item["stock"].slug == "warm")
+    assert all(point["recorded"] for point in warm["series"])
+
+
+def test_the_default_period_is_a_setting(admin_client, recorded, settings, frozen_now):
+    StockRecord.objects.filter(stock="warm").update(timestamp=frozen_now - timedelta(days=20))
+    assert admin_client.get("/metrics/leads/").context["start"] == frozen_now - timedelta(days=7)
+    settings.STOCKANDFLOW_REPORT_DAYS = 30
+    assert admin_client.get("/metrics/leads/").context["start"] == frozen_now - timedelta(days=30)
+
+
+def test_a_member_links_to_its_admin_page_when_there_is_one(admin_user):
+    assert admin_url(admin_user) == f"/admin/auth/user/{admin_user.pk}/change/"
+    assert admin_url(Team(pk=1, name="red")) is None  # not registered in the admin
+    assert admin_url(None) is None

@@ -5,7 +5,7 @@ Admin classes that upper apps extend are exported by stagecraft.apps.datasets.ad
 
 from .api.data_sets import data_set_detail
 from .configuration import configure, new_data_set
-from .demo import demo_token
+from .demo import DEMO_COMMENT, demo_token
 from .mass_update import MassUpdateError, select_data_sets
 from .models import BackdropUser, DataGroup, DataSet, DataType
 from .models.data_set import CONFIGURABLE_FIELDS, FROZEN_FIELDS, LIST_FIELDS, data_set_name
@@ -14,6 +14,7 @@ from .validators import RECORD_KEY_PATTERN, is_record_key, validate_json_schema
 
 __all__ = [
     "CONFIGURABLE_FIELDS",
+    "DEMO_COMMENT",
     "FROZEN_FIELDS",
     "LIST_FIELDS",
     "RECORD_KEY_PATTERN",

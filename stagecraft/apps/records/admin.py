@@ -1,9 +1,9 @@
 """The records part of each data set's admin page: counts, freshness, a preview, uploads, emptying.
 
 DataSetWithRecordsAdmin extends the datasets app's DataSetAdmin and replaces it in the admin site. It
-adds, on the change page (template
-admin/datasets/dataset/change_form.html): the number of records, the newest `_timestamp` and whether
-it is stale, the latest records, and links to extra pages:
+adds the records' columns and a freshness filter to the list (admin_list.py) and, on the change page
+(template admin/datasets/dataset/change_form.html): the number of records, the newest `_timestamp`
+and whether it is stale, the latest records, and links to extra pages:
   <data set id>/records/upload/  a CSV or Excel upload, previewed then stored through the same
                                  pipeline as the write API (admin_upload.py);
   <data set id>/records/empty/   "empty this data set" (into the trash), after a confirmation page;
@@ -15,6 +15,7 @@ recovering and restoring records: admin_trash.py.
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -25,19 +26,23 @@ from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet, DataType
-from stagecraft.libs.client_address import caller
+from stagecraft.libs.client_address import caller, client_address
 
 from . import (
     admin_migrations,  # noqa: F401  (registers the data set migrations' admin)
     admin_upload,
 )
 from .admin_delete import get_deleted_objects_counting_records
+from .admin_list import FreshnessFilter, RecordsColumnsMixin
 from .admin_schema import DataTypeWithSchemaImpactAdmin
-from .admin_trash import DataSetTrashAdmin, trash_context, trash_listing, who
+from .admin_trash import DataSetTrashAdmin, trash_context, trash_listing
 from .freshness import STALE, freshness_of
 from .models import Record, TrashBatch
 from .pipeline import PERIOD_FIELDS
+from .storage import write_locked
+from .summary import with_records_summary
 from .trash import kept_until, trash_records
+from .writelog import EMPTIED, admin_user, record_write
 
 logger = logging.getLogger("stagecraft.records")
 
@@ -54,8 +59,32 @@ admin.site.register(DataType, DataTypeWithSchemaImpactAdmin)
 
 
 @admin.register(DataSet)
-class DataSetWithRecordsAdmin(DataSetTrashAdmin):
+class DataSetWithRecordsAdmin(RecordsColumnsMixin, DataSetTrashAdmin):
     """The data set admin with its records; see the module docstring."""
+
+    list_display_links = None  # data_set_name links to the page (and to the data)
+
+    class Media:
+        css = {"all": ["records/admin/data_sets.css"]}
+
+    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+        # Fits a 1366-pixel screen beside the navigation and the filters: the group and type are in
+        # the name (and the filters), the link to the data under it.
+        return (
+            "data_set_name",
+            "freshness_badge",
+            "newest_record",
+            "stored_records",
+            "last_write",
+            "published",
+        )
+
+    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
+        return (FreshnessFilter, *super().get_list_filter(request))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DataSet]:
+        # Correlated subqueries, evaluated only for the rows fetched (the page, or one data set).
+        return with_records_summary(super().get_queryset(request))
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         def route(pattern: str, view: Callable, name: str) -> URLPattern:
@@ -124,13 +153,20 @@ class DataSetWithRecordsAdmin(DataSetTrashAdmin):
     def records_empty_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         data_set = self._data_set_for_change(request, object_id)
         if request.method == "POST":
-            batch = trash_records(data_set, TrashBatch.EMPTIED, by=who(request))
+
+            def empty() -> TrashBatch | None:
+                batch = trash_records(data_set, TrashBatch.EMPTIED, by=admin_user(request.user))
+                count = batch.record_count if batch else 0
+                record_write(data_set, EMPTIED, count, admin_user(request.user), client_address(request))
+                return batch
+
+            batch = write_locked(data_set, empty)
             moved = batch.record_count if batch else 0
             logger.info(
                 "ADMIN %s: emptied the data set, records moved to the trash, count=%d, caller=%s",
                 data_set.name,
                 moved,
-                caller(request, who(request)),
+                caller(request, admin_user(request.user)),
             )
             message = f"{data_set.name} had no records: nothing to move to the trash."
             if batch is not None:

@@ -3,7 +3,8 @@
 Django's confirmation page collects every related row to list it (NestedObjects never fast-deletes),
 which for a data set means fetching all its records. Here records are left out of the collector and
 counted with one query instead; the deletion itself then removes them with one DELETE statement
-(Record has no signal receivers and nothing points at it, so Django's fast delete applies).
+(Record has no signal receivers and nothing points at it, so Django's fast delete applies). The
+records' own bookkeeping (the record count and the write log) goes with them, unlisted.
 """
 
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from django.utils.text import capfirst
 
 from stagecraft.apps.datasets.services import DataSet
 
-from .models import Record
+from .models import Record, RecordCount, WriteLogEntry
 
 if TYPE_CHECKING:
     from django.utils.datastructures import _IndexableCollection  # a protocol of django-stubs only
@@ -32,8 +33,8 @@ class _NestedObjectsWithoutRecords(NestedObjects):
     def related_objects(
         self, related_model: type[Model], related_fields: Iterable[Field], objs: "_IndexableCollection[Model]"
     ) -> QuerySet[Model]:
-        if related_model is Record:
-            return Record.objects.none()
+        if related_model in (Record, RecordCount, WriteLogEntry):
+            return related_model._default_manager.none()
         return super().related_objects(related_model, related_fields, objs)
 
 

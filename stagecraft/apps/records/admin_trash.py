@@ -40,6 +40,7 @@ from .trash import (
     restore_deleted,
     retention,
 )
+from .writelog import admin_user
 
 
 def trash_context(now: datetime.datetime | None = None) -> dict[str, object]:
@@ -53,10 +54,6 @@ def trash_context(now: datetime.datetime | None = None) -> dict[str, object]:
 def trash_listing(data_set: DataSet) -> list[dict[str, object]]:
     """The data set's batches in the trash, for its change page: one query."""
     return [{"batch": batch, "kept_until": kept_until(batch.trashed_at)} for batch in batches_of(data_set.pk)]
-
-
-def who(request: HttpRequest) -> str:
-    return f"admin user {request.user.get_username()}"
 
 
 @admin.action(permissions=["delete"], description="Delete selected data sets (records go to the trash)")
@@ -101,11 +98,11 @@ class DataSetTrashAdmin(DataSetAdmin):
         return super().delete_view(request, object_id, {**(extra_context or {}), **trash_context()})
 
     def delete_model(self, request: HttpRequest, obj: DataSet) -> None:
-        with acting_as(who(request)):
+        with acting_as(admin_user(request.user)):
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DataSet]) -> None:
-        with acting_as(who(request)):
+        with acting_as(admin_user(request.user)):
             super().delete_queryset(request, queryset)
 
     # -- recovering ----------------------------------------------------------------------------

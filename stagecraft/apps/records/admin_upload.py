@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
-from stagecraft.libs.client_address import caller
+from stagecraft.libs.client_address import caller, client_address
 
 from .models import PendingUpload
 from .pipeline import RecordValidationError
@@ -38,6 +38,7 @@ from .upload_preview import (
     store_pending_upload,
 )
 from .uploads import MAX_UPLOAD_BYTES, UploadError, read_upload
+from .writelog import admin_user
 
 if TYPE_CHECKING:
     from .admin import DataSetWithRecordsAdmin
@@ -112,7 +113,7 @@ def _store(
     model_admin: "DataSetWithRecordsAdmin", request: HttpRequest, data_set: DataSet, pending: PendingUpload
 ) -> HttpResponse:
     try:
-        stored = store_pending_upload(pending)
+        stored = store_pending_upload(pending, admin_user(request.user), client_address(request))
     except RecordValidationError:
         # The schema changed since the preview: show what fails now; the upload stays until cancelled.
         preview = preview_upload(data_set, parsed_upload(pending))
@@ -124,7 +125,7 @@ def _store(
         data_set.name,
         pending.file_name,
         stored,
-        caller(request, f"admin user {request.user.get_username()}"),
+        caller(request, admin_user(request.user)),
     )
     model_admin.message_user(
         request, f"Stored {stored:,} records from {pending.file_name} in {data_set.name}.", messages.SUCCESS

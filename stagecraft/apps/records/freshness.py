@@ -107,6 +107,16 @@ def with_freshness(data_sets: QuerySet, now: datetime.datetime | None = None) ->
     )
 
 
+def with_stale_since(data_sets: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
+    """with_freshness(), and `stale_since`: when the data set went (or will go) stale, its last update
+    plus its max age (NULL when never written or not monitored)."""
+    return with_freshness(data_sets, now).annotate(
+        stale_since=ExpressionWrapper(
+            F("last_updated") + _SecondsToDuration(F("max_age_expected")), output_field=DateTimeField()
+        )
+    )
+
+
 def seconds_out_of_date(
     last_updated: datetime.datetime | None, max_age_expected: int | None, now: datetime.datetime
 ) -> int | None:

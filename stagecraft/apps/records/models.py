@@ -178,3 +178,54 @@ class MigratedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.migration_id}:{self.record_id}"
+
+
+class RecordCount(models.Model):
+    """How many records a data set holds, kept by storage.py in the transaction of every write, so the
+    data set list can show counts without counting 100,000s of rows (docs/records.md, "Record counts").
+
+    A data set without a row has no records: the row is created by its first write.
+    """
+
+    data_set = models.OneToOneField(
+        "datasets.DataSet", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.data_set_id}: {self.count} records"
+
+
+class WriteLogEntry(models.Model):
+    """One write request to a data set's records: a POST or an upload (`stored`), a PATCH or DELETE of
+    one record, or emptying the data set; not one row per record. Written by writelog.record_write()
+    and pruned by the scheduler after settings.STAGECRAFT_WRITE_LOG_DAYS (docs/records.md).
+    """
+
+    STORED, PATCHED, DELETED, EMPTIED = "stored", "patched", "deleted", "emptied"
+    KINDS = [
+        (STORED, "stored records"),
+        (PATCHED, "patched a record"),
+        (DELETED, "deleted a record"),
+        (EMPTIED, "emptied the data set"),
+    ]
+
+    data_set = models.ForeignKey("datasets.DataSet", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    count = models.PositiveIntegerField(help_text="Records stored, patched or deleted by the request.")
+    client = models.CharField(
+        max_length=200,
+        help_text='Who wrote: "data set token", "admin user alice", "collection endpoint token".',
+    )
+    address = models.CharField(max_length=100, blank=True, default="", help_text="The remote address.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "write log entries"
+        indexes = [
+            models.Index(fields=["data_set", "at"], name="writelog_data_set_at"),
+            models.Index(fields=["at"], name="writelog_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_set_id} {self.at:%Y-%m-%d %H:%M}: {self.get_kind_display()} ({self.count})"

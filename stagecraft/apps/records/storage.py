@@ -15,18 +15,35 @@ Public API:
     delete_record(data_set: DataSet, record_id: str) -> bool
         Deletes one record; False when there was none with that `_id`.
     patch_record(data_set: DataSet, record_id: str, document: dict) -> bool
-        Replaces one stored record with `document` (from prepare_replacement()), keeping its `_id`
-        and setting `_updated_at`; False when there was none.
+        Replaces one stored record with `document` (not validated, as the reference's PostgreSQL
+        store), keeping its `_id` and setting `_updated_at`; False when there was none.
     enforce_capped_size(data_set: DataSet) -> int
         The capped-size rule, see below; returns how many records it removed.
+    write_locked(data_set: DataSet, work: Callable[[], T]) -> T
+        `work()` in a transaction holding the data set's write lock, run again on a conflict: for a
+        caller whose unit is more than one of these functions (a write and its line in the write
+        log, say).
+    lock_data_set(data_set: DataSet) -> None
+        Takes the data set's write lock for the rest of the current transaction (see below).
 
 Concurrency. Every write to a data set (these functions, and so the write API, the admin's upload
-and empty, migrations) first takes a transaction-level advisory lock on the data set's id
+and empty, migrations, the trash) first takes a transaction-level advisory lock on the data set's id
 (`lock_data_set`), so the writes of one data set happen one after another (an upsert never meets a
 capped-size trim or an empty halfway) while writes to different data sets run in parallel. On
 SQLite the database lock already serialises writers. A write that opens its own transaction is run
 again when the database still reports a deadlock or serialisation failure, a few times, then raises
 stagecraft.libs.retry.Busy (answered 503 with Retry-After).
+
+Transactions. Each function is atomic: its own transaction, or part of the caller's when called
+inside one (without a savepoint of its own: a failure rolls back the caller's whole unit, which is
+what every caller wants, and a write costs no SAVEPOINT and RELEASE).
+
+Record counts. Each function keeps the data set's RecordCount row in step with its rows, in the same
+transaction (an upsert adding the difference: concurrent writers add up), so that the data set list
+reads counts without counting. An upsert counts the documents it inserted (not those it replaced):
+on PostgreSQL from the statement's RETURNING (xmax = 0, true for a row the statement inserted), on
+SQLite by looking up the batch's ids first (SQLite runs one writer at a time). Code that adds or
+removes Record rows elsewhere must do the same.
 
 Capped size. A data set with a `capped_size` of N bytes keeps at most N bytes of documents (each
 document measured as its compact JSON text in UTF-8, kept in the `size` column). After each write,
@@ -35,6 +52,7 @@ without one count as oldest), then by write time, until the rest fit. The check 
 aggregate query while under budget.
 """
 
+import contextvars
 import datetime
 import json
 import uuid
@@ -43,22 +61,28 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import F, Sum, Window
+from django.db.models import F, QuerySet, Sum, Value, Window
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.retry import retry_on_conflict
 
-from .models import Record
+from .models import Record, RecordCount
 from .pipeline import isoformat
 
 BATCH_SIZE = 1000
+# Ids looked up per query on SQLite, within its limit of bound parameters.
+ID_LOOKUP_SIZE = 500
 UPDATE_FIELDS = ["timestamp", "updated_at", "data", "size"]
 
 
-def store_documents(data_set: DataSet, documents: Iterable[dict]) -> int:
-    """Upsert documents by `_id`; see the module docstring."""
-    now = timezone.now()
+def store_documents(
+    data_set: DataSet, documents: Iterable[dict], now: datetime.datetime | None = None
+) -> int:
+    """Upsert documents by `_id`; see the module docstring. `now` (default: the current time) is the
+    `_updated_at` they get: the demo back-fills history with it."""
+    now = now or timezone.now()
     updated_at = isoformat(now)
     capped = bool(data_set.capped_size)
     rows: dict[str, _Row] = {}
@@ -74,15 +98,19 @@ def store_documents(data_set: DataSet, documents: Iterable[dict]) -> int:
             document,
             _json_size(document) if capped else 0,
         )
+    # A fixed order keeps concurrent batches that share ids from deadlocking on row locks.
     ordered = [rows[key] for key in sorted(rows)]
 
     def write() -> None:
-        for start in range(0, len(ordered), BATCH_SIZE):
+        inserted = sum(
             _upsert(data_set.pk, now, ordered[start : start + BATCH_SIZE])
+            for start in range(0, len(ordered), BATCH_SIZE)
+        )
+        count_changed(data_set.pk, inserted)
         if capped and ordered:
             enforce_capped_size(data_set)
 
-    _locked(data_set, write)
+    write_locked(data_set, write)
     return len(ordered)
 
 
@@ -100,13 +128,28 @@ def lock_data_set(data_set: DataSet) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, data_set.pk])
 
 
-def _locked(data_set: DataSet, write: Callable[[], T]) -> T:
-    """`write()` in a transaction holding the data set's lock, run again on a conflict."""
+# The data sets whose lock the current write_locked() blocks hold (a write nested in another of the
+# same data set needs no lock, transaction or savepoint of its own).
+_held: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
+    "records_write_locks", default=frozenset()
+)
+
+
+def write_locked(data_set: DataSet, work: Callable[[], T]) -> T:
+    """`work()` in a transaction holding the data set's lock, run again on a conflict. Inside a
+    caller's transaction it is a savepoint of it, and is not run again: only the transaction's owner
+    can. Inside another write_locked() of the same data set it is simply part of that one."""
+    if data_set.pk in _held.get():
+        return work()
 
     def attempt() -> T:
         with transaction.atomic():
             lock_data_set(data_set)
-            return write()
+            token = _held.set(_held.get() | {data_set.pk})
+            try:
+                return work()
+            finally:
+                _held.reset(token)
 
     return retry_on_conflict(attempt)
 
@@ -118,11 +161,18 @@ class _Row(NamedTuple):
     size: int
 
 
-def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> None:
-    """One INSERT ... ON CONFLICT (data_set, record_id) DO UPDATE for the rows."""
+def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> int:
+    """One INSERT ... ON CONFLICT (data_set, record_id) DO UPDATE for the rows; returns how many of
+    them were new."""
     if connection.vendor == "postgresql":
-        _upsert_postgresql(data_set_id, updated_at, rows)
-        return
+        return _upsert_postgresql(data_set_id, updated_at, rows)
+    ids = [row.record_id for row in rows]
+    existing = sum(
+        Record.objects.filter(
+            data_set_id=data_set_id, record_id__in=ids[start : start + ID_LOOKUP_SIZE]
+        ).count()
+        for start in range(0, len(ids), ID_LOOKUP_SIZE)
+    )
     Record.objects.bulk_create(
         [
             Record(
@@ -139,9 +189,10 @@ def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -
         unique_fields=["data_set", "record_id"],
         update_fields=UPDATE_FIELDS,
     )
+    return len(rows) - existing
 
 
-def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> None:
+def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> int:
     """The statement bulk_create builds, with the batch sent as one JSON parameter.
 
     Django 5.2's bulk_create sends PostgreSQL arrays through UNNEST, and psycopg escapes every quote
@@ -155,7 +206,9 @@ def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: li
         f"INSERT INTO {table} (data_set_id, record_id, timestamp, updated_at, data, size) "
         "SELECT %s, row->0->>'_id', (row->>2)::timestamptz, %s, row->0, (row->>1)::integer "
         "FROM jsonb_array_elements(%s::jsonb) AS row "
-        f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates}"
+        f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates} "
+        # xmax is 0 in the version of a row this statement inserted, not in one it updated.
+        "RETURNING (xmax = 0)"
     )
     batch = json.dumps(
         [[row.document, row.size, row.timestamp.isoformat() if row.timestamp else None] for row in rows],
@@ -163,18 +216,26 @@ def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: li
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [data_set_id, updated_at, batch])
+        return sum(1 for (inserted,) in cursor.fetchall() if inserted)
 
 
 def empty_data_set(data_set: DataSet) -> int:
     """Delete every record of the data set; returns the count (a single DELETE statement)."""
-    deleted, _ = _locked(data_set, Record.objects.filter(data_set_id=data_set.pk).delete)
-    return deleted
+    return _delete(data_set, Record.objects.filter(data_set_id=data_set.pk))
 
 
 def delete_record(data_set: DataSet, record_id: str) -> bool:
     """Delete the record with this `_id`; False when there was none."""
-    deleted, _ = _locked(data_set, Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).delete)
-    return deleted > 0
+    return _delete(data_set, Record.objects.filter(data_set_id=data_set.pk, record_id=record_id)) > 0
+
+
+def _delete(data_set: DataSet, records: QuerySet[Record]) -> int:
+    def write() -> int:
+        deleted, _ = records.delete()
+        count_changed(data_set.pk, -deleted)
+        return deleted
+
+    return write_locked(data_set, write)
 
 
 def patch_record(data_set: DataSet, record_id: str, document: dict) -> bool:
@@ -194,7 +255,7 @@ def patch_record(data_set: DataSet, record_id: str, document: dict) -> bool:
             enforce_capped_size(data_set)
         return updated
 
-    return _locked(data_set, write) > 0
+    return write_locked(data_set, write) > 0
 
 
 def enforce_capped_size(data_set: DataSet) -> int:
@@ -202,7 +263,7 @@ def enforce_capped_size(data_set: DataSet) -> int:
     budget = data_set.capped_size
     if not budget:
         return 0
-    return _locked(data_set, lambda: _trim(data_set.pk, budget))
+    return write_locked(data_set, lambda: _trim(data_set.pk, budget))
 
 
 def _trim(data_set_id: int, budget: int) -> int:
@@ -219,7 +280,26 @@ def _trim(data_set_id: int, budget: int) -> int:
         # one DELETE statement per batch, no rows loaded.
         count, _ = Record.objects.filter(id__in=ids[start : start + BATCH_SIZE]).delete()
         deleted += count
+    count_changed(data_set_id, -deleted)
     return deleted
+
+
+def count_changed(data_set_id: int, difference: int) -> None:
+    """Add `difference` to the data set's record count, creating its row at the first write."""
+    if difference < 0:
+        # Never below 0, whatever was written around storage.py: deleting must not fail on a count.
+        RecordCount.objects.filter(data_set_id=data_set_id).update(
+            count=Greatest(F("count") + difference, Value(0))
+        )
+    elif difference > 0:
+        table = RecordCount._meta.db_table
+        with connection.cursor() as cursor:
+            # The same upsert on PostgreSQL and SQLite: atomic, so concurrent writers add up.
+            cursor.execute(
+                f"INSERT INTO {table} (data_set_id, count) VALUES (%s, %s) "
+                f"ON CONFLICT (data_set_id) DO UPDATE SET count = {table}.count + excluded.count",
+                [data_set_id, difference],
+            )
 
 
 def _parse_timestamp(value: str | None) -> datetime.datetime | None:

@@ -37,7 +37,7 @@ from django.utils import timezone
 from stagecraft.apps.datasets.services import DataSet
 
 from .models import Record, TrashBatch, TrashedRecord
-from .storage import enforce_capped_size
+from .storage import count_changed, enforce_capped_size, write_locked
 
 _COLUMNS = "record_id, timestamp, updated_at, data, size"
 # Who is deleting, for the batches made by the pre_delete receiver (which has no request).
@@ -64,8 +64,10 @@ def acting_as(who: str) -> Iterator[None]:
 
 
 def trash_records(data_set: DataSet, cause: str, by: str = "") -> TrashBatch | None:
-    """Move every record of the data set into a new batch; None when it had no records."""
-    with transaction.atomic():
+    """Move every record of the data set into a new batch; None when it had no records. A write like
+    any other: under the data set's lock, its record count kept (storage.py)."""
+
+    def move() -> TrashBatch | None:
         batch = TrashBatch.objects.create(
             data_set_id=data_set.pk,
             data_set_name=data_set.name,
@@ -77,9 +79,12 @@ def trash_records(data_set: DataSet, cause: str, by: str = "") -> TrashBatch | N
         if not moved:
             batch.delete()
             return None
+        count_changed(data_set.pk, -moved)
         batch.record_count = moved
         batch.save(update_fields=["record_count"])
-    return batch
+        return batch
+
+    return write_locked(data_set, move)
 
 
 def _move_into_trash(data_set_id: int, batch_id: int) -> int:
@@ -121,7 +126,8 @@ def restore_batch(batch: TrashBatch, data_set: DataSet) -> Restored:
     size applies afterwards, as after any write.
     """
     records, trashed = Record._meta.db_table, TrashedRecord._meta.db_table
-    with transaction.atomic():
+
+    def restore() -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {records} (data_set_id, {_COLUMNS}) "
@@ -131,9 +137,13 @@ def restore_batch(batch: TrashBatch, data_set: DataSet) -> Restored:
             )
             restored = cursor.rowcount
             cursor.execute(f"DELETE FROM {trashed} WHERE batch_id = %s", [batch.pk])
+        count_changed(data_set.pk, restored)
         TrashBatch.objects.filter(pk=batch.pk).delete()
         if data_set.capped_size:
             enforce_capped_size(data_set)
+        return restored
+
+    restored = write_locked(data_set, restore)
     return Restored(restored, batch.record_count - restored)
 
 

@@ -24,14 +24,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from stagecraft.apps.datasets.services import DataSet
 
 from .models import PendingUpload
 from .pipeline import RecordError, RecordValidationError, prepare_records
-from .storage import store_documents
+from .storage import store_documents, write_locked
 from .uploads import ParsedUpload, describe_rows
+from .writelog import STORED, record_write
 
 PENDING_UPLOAD_MAX_AGE = datetime.timedelta(hours=1)
 PREVIEW_ROWS = 20
@@ -189,12 +189,18 @@ def parsed_upload(pending: PendingUpload) -> ParsedUpload:
     return ParsedUpload(pending.columns, pending.records, pending.row_numbers)
 
 
-def store_pending_upload(pending: PendingUpload) -> int | None:
-    """Store the kept upload's records; None when another request stored or cancelled it first."""
-    with transaction.atomic():
+def store_pending_upload(pending: PendingUpload, client: str, address: str) -> int | None:
+    """Store the kept upload's records, with its line in the write log (`client` from `address`);
+    None when another request stored or cancelled it first."""
+    data_set = pending.data_set
+
+    def store() -> int | None:
         # Whoever deletes the kept upload stores it; a second click finds nothing to delete.
         deleted, _ = PendingUpload.objects.filter(pk=pending.pk).delete()
         if not deleted:
             return None
-        documents = prepare_records(pending.data_set, pending.records)
-        return store_documents(pending.data_set, documents)
+        stored = store_documents(data_set, prepare_records(data_set, pending.records))
+        record_write(data_set, STORED, stored, client, address)
+        return stored
+
+    return write_locked(data_set, store)

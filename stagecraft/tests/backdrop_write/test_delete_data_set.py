@@ -25,9 +25,9 @@ def test_deleting_a_data_set(client, collection_token, django_assert_max_num_que
     assert response.status_code == 200
     send(client, "POST", "/data/data-group/other-type", RECORD, token=other.bearer_token)
 
-    # The data set; SAVEPOINT, its write lock (PostgreSQL), a trash batch made, the records moved
-    # set-based (one statement on PostgreSQL, two on SQLite), the batch's count set; RELEASE.
-    with django_assert_max_num_queries(8):
+    # The data set; its write lock (PostgreSQL), a trash batch made, the records moved set-based (one
+    # statement on PostgreSQL, two on SQLite), the record count, the batch's count set, the write log.
+    with django_assert_max_num_queries(9):
         response = client.delete(
             "/data-sets/data_group_data_type", HTTP_AUTHORIZATION=f"Bearer {collection_token}"
         )

@@ -46,7 +46,7 @@ def test_get_data_set_returns_the_serialised_data_set(admin_api, sent):
         "queryable": True,
         "realtime": False,
         "capped_size": None,
-        "max_age_expected": 86400,
+        "max_age_expected": 180000,  # daily data (the demo, stagecraft/apps/datasets/demo.py)
         "published": True,
     }
     assert data_set["schema"]["description"] == f"Schema for {GROUP}/{TYPE}"

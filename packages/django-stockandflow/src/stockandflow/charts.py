@@ -27,6 +27,15 @@ def _empty(title: str) -> SafeString:
     return mark_safe(f'<p class="sf-empty">No records for {escape(title.lower())} yet.</p>')
 
 
+def too_little_history(title: str, recorded: int) -> SafeString:
+    """Said instead of a chart of one or no point."""
+    counts = "no count" if not recorded else f"{recorded} count"
+    return mark_safe(
+        f'<p class="sf-empty">Too little history for a chart of {escape(title.lower())}: {counts} recorded '
+        "in this period yet (the scheduler records one per period).</p>"
+    )
+
+
 def line_chart(points: Sequence[tuple[datetime, int]], title: str) -> SafeString:
     """A line of counts over time."""
     if not points:

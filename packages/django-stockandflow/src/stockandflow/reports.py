@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -23,7 +24,8 @@ class BadPeriod(ValueError):
 
 
 def parse_period(query: QueryDict) -> tuple[datetime, datetime]:
-    """?days=N (the last N days, default 7) or ?start=YYYY-MM-DD&end=YYYY-MM-DD (end day included)."""
+    """?days=N (the last N days; by default settings.STOCKANDFLOW_REPORT_DAYS, else 7) or
+    ?start=YYYY-MM-DD&end=YYYY-MM-DD (end day included)."""
     start_text, end_text = query.get("start"), query.get("end")
     if start_text or end_text:
         try:
@@ -37,7 +39,7 @@ def parse_period(query: QueryDict) -> tuple[datetime, datetime]:
         end = datetime.combine(end_day + timedelta(days=1), time(), tzinfo=UTC)
     else:
         try:
-            days = int(query.get("days", "7"))
+            days = int(query.get("days", str(default_days())))
         except ValueError:
             raise BadPeriod("days must be a whole number.") from None
         if days < 1:
@@ -48,6 +50,11 @@ def parse_period(query: QueryDict) -> tuple[datetime, datetime]:
     if end - start > timedelta(days=MAX_DAYS):
         raise BadPeriod(f"Choose a period of at most {MAX_DAYS} days.")
     return start, end
+
+
+def default_days() -> int:
+    """The period shown without ?days or ?start and ?end: settings.STOCKANDFLOW_REPORT_DAYS (7)."""
+    return int(getattr(settings, "STOCKANDFLOW_REPORT_DAYS", 7))
 
 
 def parse_conversion(process: Process, query: QueryDict) -> tuple[Stock, Stock] | None:
@@ -62,6 +69,33 @@ def parse_conversion(process: Process, query: QueryDict) -> tuple[Stock, Stock] 
         raise BadPeriod(f"from and to must both name a stock of {process.name}: {choices}.") from None
 
 
+# A chart needs at least this many recorded counts (stock records, flow records) in the period;
+# with fewer, the report says there is too little history instead of drawing a dot.
+MIN_HISTORY = 2
+
+
+@dataclass(frozen=True)
+class Point:
+    """A stock's count at a moment: recorded, or (recorded=False) the count now, which ends the chart
+    of a period that reaches now, so the chart ends at the report's headline figure."""
+
+    at: datetime
+    count: int
+    recorded: bool = True
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A flow's events in [start, end): a flow record, or (recorded=False) counted from the events for
+    the part of the period no record covers (its start, and the period so far), so that the bars add
+    up to the report's headline figure."""
+
+    start: datetime
+    end: datetime
+    count: int
+    recorded: bool = True
+
+
 @dataclass
 class StockSummary:
     stock: Stock
@@ -71,6 +105,11 @@ class StockSummary:
     outflows: list[tuple[Flow, int]]
     time_in_stock: TimeInStock | None
     history: list[StockRecord] = field(default_factory=list)  # recorded in the period
+    points: list[Point] = field(default_factory=list)  # the history, then now if the period reaches it
+
+    @property
+    def enough_history(self) -> bool:
+        return len(self.history) >= MIN_HISTORY
 
 
 @dataclass
@@ -79,6 +118,11 @@ class FlowSummary:
     count: int  # events in the period
     facets: dict[str, dict[Any, int]]
     history: list[FlowRecord] = field(default_factory=list)  # recorded periods within the period
+    bars: list[Bar] = field(default_factory=list)  # the whole period: records, and counted edges
+
+    @property
+    def enough_history(self) -> bool:
+        return len(self.history) >= MIN_HISTORY
 
 
 @dataclass
@@ -95,8 +139,9 @@ def summarise(
     process: Process, start: datetime, end: datetime, conversions: list[tuple[Stock, Stock]] | None = None
 ) -> ProcessSummary:
     """The process over [start, end). Queries: the stocks (one grouped query per shared base), the
-    flows (one per event model), movements (one per event model), stock and flow records (two), one
-    per stock with flows in and out (time in stock), one per conversion, and one per queryset-valued
+    flows (one per event model), movements (one per event model), stock and flow records (two), the
+    flows' edges no record covers (one per event model and distinct edge: usually two), one per
+    stock with flows in and out (time in stock), one per conversion, and one per queryset-valued
     facet for the stocks and again for the flows."""
     stock_counts = count_stocks(process.stocks)
     flow_counts = count_flows(process.flows, start, end)
@@ -132,6 +177,12 @@ def summarise(
         flow__in=flows, period_start__gte=start, period_end__lte=end
     ).order_by("period_start"):
         flows[flow_record.flow].history.append(flow_record)
+    now = timezone.now()
+    for item in stocks.values():
+        item.points = [Point(r.timestamp, r.count) for r in item.history]
+        if start <= now < end:
+            item.points.append(Point(now, item.count, recorded=False))
+    _add_bars(list(flows.values()), start, end)
     pairs = [*process.conversions, *(conversions or [])]
     return ProcessSummary(
         process=process,
@@ -141,6 +192,27 @@ def summarise(
         flows=list(flows.values()),
         conversions=[process.conversion(a, b, start, end) for a, b in pairs],
     )
+
+
+def _add_bars(flows: list[FlowSummary], start: datetime, end: datetime) -> None:
+    """Each flow's bars over [start, end): its records, and the edges they leave uncovered counted
+    from the events, one query per distinct edge (flows recorded on one schedule share their edges)."""
+    uncovered: list[list[tuple[datetime, datetime]]] = []
+    for item in flows:
+        if item.history:
+            edges = [(start, item.history[0].period_start), (item.history[-1].period_end, end)]
+        else:
+            edges = [(start, end)]
+        uncovered.append([(a, b) for a, b in edges if a < b])
+    by_edge: dict[tuple[datetime, datetime], list[Flow]] = {}
+    for item, edges in zip(flows, uncovered, strict=True):
+        for edge in edges:
+            by_edge.setdefault(edge, []).append(item.flow)
+    counted = {edge: count_flows(members, *edge) for edge, members in by_edge.items()}
+    for item, edges in zip(flows, uncovered, strict=True):
+        bars = [Bar(r.period_start, r.period_end, r.count) for r in item.history]
+        bars += [Bar(a, b, counted[(a, b)][item.flow.slug].total, recorded=False) for a, b in edges]
+        item.bars = sorted(bars, key=lambda bar: bar.start)
 
 
 def labelled(facets: dict[str, dict[Any, int]]) -> dict[str, dict[str, int]]:

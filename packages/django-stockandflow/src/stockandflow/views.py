@@ -1,19 +1,30 @@
 """Staff reports: a page per process, CSV exports of its records, stepping through a stock's members.
-The JSON feeds are in feeds.py, the OpenMetrics endpoint in openmetrics.py."""
+The JSON feeds are in feeds.py, the OpenMetrics endpoint in openmetrics.py.
+
+The pages extend admin/base_site.html and get the context of the project's default admin site
+(django.contrib.admin.site: its header, navigation sidebar and user links), so they sit inside the
+admin's frame. Each stock and flow of a report comes with its chart data (`series`, JSON-ready) and
+whether it has enough history to draw, for projects that override the templates with other charts.
+"""
 
 import csv
 from datetime import timedelta
+from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from . import registry
-from .charts import bar_chart, line_chart
+from .charts import bar_chart, line_chart, too_little_history
 from .facets import Facet, value_label
 from .models import FlowRecord, StockRecord
 from .process import Process
-from .reports import BadPeriod, parse_conversion, parse_period, summarise
+from .reports import BadPeriod, FlowSummary, StockSummary, parse_conversion, parse_period, summarise
 
 
 def process_or_404(slug: str) -> Process:
@@ -23,9 +34,15 @@ def process_or_404(slug: str) -> Process:
         raise Http404(f"No stock-and-flow process named {slug!r}.") from None
 
 
+def admin_frame(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    """The context with the default admin site's (header, navigation, user links) underneath it."""
+    return {**admin.site.each_context(request), **context}
+
+
 @staff_member_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "stockandflow/index.html", {"processes": registry.processes(), "title": "Metrics"})
+    context = {"processes": registry.processes(), "title": "Metrics"}
+    return render(request, "stockandflow/index.html", admin_frame(request, context))
 
 
 @staff_member_required
@@ -46,9 +63,10 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
             "outflows": item.outflows,
             "time_in_stock": item.time_in_stock,
             "mean_stay": duration_text(item.time_in_stock.mean) if item.time_in_stock else "",
-            "chart": line_chart(
-                [(r.timestamp, r.count) for r in item.history], f"{item.stock.name} over time"
-            ),
+            "enough_history": item.enough_history,
+            "recorded": len(item.history),
+            "series": stock_series(item),
+            "chart": _stock_chart(item),
         }
         for item in summary.stocks
     ]
@@ -57,9 +75,10 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
             "flow": item.flow,
             "count": item.count,
             "facets": _facet_rows(item.flow.facets, item.facets),
-            "chart": bar_chart(
-                [(f"{r.period_start:%d %b}", r.count) for r in item.history], f"{item.flow.name} per period"
-            ),
+            "enough_history": item.enough_history,
+            "recorded": len(item.history),
+            "series": flow_series(item),
+            "chart": _flow_chart(item),
         }
         for item in summary.flows
     ]
@@ -71,6 +90,7 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
         "conversions": summary.conversions,
         "start": start,
         "end": end,
+        "reaches_now": start <= timezone.now() < end,
         "query": request.GET.urlencode(),
         "chosen": extra,
         # The period asked for, kept by the form that chooses a conversion.
@@ -78,7 +98,35 @@ def process_report(request: HttpRequest, slug: str) -> HttpResponse:
             (name, request.GET[name]) for name in ("days", "start", "end") if request.GET.get(name)
         ],
     }
-    return render(request, "stockandflow/process.html", context)
+    return render(request, "stockandflow/process.html", admin_frame(request, context))
+
+
+def stock_series(item: StockSummary) -> list[dict[str, Any]]:
+    """The stock's chart as JSON-ready points: recorded counts, then now (recorded: false)."""
+    return [{"t": p.at.isoformat(), "count": p.count, "recorded": p.recorded} for p in item.points]
+
+
+def flow_series(item: FlowSummary) -> list[dict[str, Any]]:
+    """The flow's chart as JSON-ready bars over the whole period (recorded: false where counted from
+    the events because no record covers that part yet)."""
+    return [
+        {"start": b.start.isoformat(), "end": b.end.isoformat(), "count": b.count, "recorded": b.recorded}
+        for b in item.bars
+    ]
+
+
+def _stock_chart(item: StockSummary) -> str:
+    title = f"{item.stock.name} over time"
+    if not item.enough_history:
+        return too_little_history(title, len(item.history))
+    return line_chart([(p.at, p.count) for p in item.points], title)
+
+
+def _flow_chart(item: FlowSummary) -> str:
+    title = f"{item.flow.name} per period"
+    if not item.enough_history:
+        return too_little_history(title, len(item.history))
+    return bar_chart([(f"{b.start:%d %b}", b.count) for b in item.bars], title)
 
 
 def _facet_rows(facets: list[tuple[Facet, str]], counts: dict) -> list[dict]:
@@ -174,6 +222,18 @@ def step_members(request: HttpRequest, slug: str, stock_slug: str) -> HttpRespon
         "facet": facet,
         "value_label": request.GET.get("value", ""),
         "step": step,
+        "member_admin_url": admin_url(step.member),
         "base_query": base_query.urlencode(),
     }
-    return render(request, "stockandflow/step.html", context)
+    return render(request, "stockandflow/step.html", admin_frame(request, context))
+
+
+def admin_url(obj: Model | None) -> str | None:
+    """The object's change page in the default admin site, when its model is registered there."""
+    if obj is None:
+        return None
+    opts = obj._meta.concrete_model._meta if obj._meta.concrete_model else obj._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return None

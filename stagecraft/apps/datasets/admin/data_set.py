@@ -1,11 +1,13 @@
 from typing import Any
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Field
+from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -119,6 +121,45 @@ class DataSetForm(forms.ModelForm):
             )
 
 
+def _set_published(queryset: QuerySet[DataSet], published: bool) -> list[str]:
+    """Publish or unpublish the data sets that need it, in the revision the changelist opened (one for
+    the whole action, with the user); returns their names. Each is saved, not updated in bulk, so its
+    version is recorded and the health metrics see the change."""
+    changed = []
+    to_change = queryset.select_related("data_group", "data_type").filter(published=not published)
+    for data_set in to_change.order_by("name"):
+        data_set.published = published
+        data_set.save(update_fields=["published", "modified"])  # versioned by the open revision
+        changed.append(data_set.name)
+    verb = "Published" if published else "Unpublished"
+    if changed:
+        reversion.set_comment(
+            f"{verb} {len(changed)} data set{pluralize(len(changed))}: {', '.join(changed)}."
+        )
+    return changed
+
+
+@admin.action(description="Publish the selected data sets", permissions=["change"])
+def publish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[DataSet]) -> None:
+    _report(modeladmin, request, _set_published(queryset, True), "published")
+
+
+@admin.action(description="Unpublish the selected data sets", permissions=["change"])
+def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[DataSet]) -> None:
+    _report(modeladmin, request, _set_published(queryset, False), "unpublished")
+
+
+def _report(modeladmin: admin.ModelAdmin, request: HttpRequest, changed: list[str], state: str) -> None:
+    if changed:
+        modeladmin.message_user(
+            request,
+            f"{len(changed)} data set{pluralize(len(changed))} {state}: {', '.join(changed)}.",
+            messages.SUCCESS,
+        )
+    else:
+        modeladmin.message_user(request, f"The selected data sets were already {state}.", messages.WARNING)
+
+
 @admin.register(DataSet)
 class DataSetAdmin(CompareVersionAdmin):
     """The data set's configuration. The records app registers a subclass that adds its records."""
@@ -169,6 +210,8 @@ class DataSetAdmin(CompareVersionAdmin):
             self.message_user(request, problem, messages.ERROR)
             return redirect("admin:datasets_dataset_recoverlist")
         return super().recover_view(request, version_id, extra_context)
+
+    actions = [publish, unpublish]
 
     def revision_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None

@@ -122,7 +122,7 @@ def test_the_admin_records_and_metrics_pages_run_under_the_content_security_poli
     deleted = DataSet.objects.get(name="prison_visits_transactions_by_channel")
 
     log_in(page, "alice", "a-long-password")
-    expect(page.locator("#metrics-link")).to_be_visible()
+    expect(page.locator("#health-overview")).to_be_visible()
     pages = [
         "/admin/datasets/dataset/?data_group__id__exact=1",
         f"/admin/datasets/dataset/{data_set.pk}/change/",
@@ -149,7 +149,7 @@ def test_the_admin_records_and_metrics_pages_run_under_the_content_security_poli
     expect(page.locator("#query-result")).to_have_css("overflow", "auto")
 
     page.goto("/metrics/data-set-health/")
-    expect(page.locator(".sf-grid").first).to_have_css("display", "flex")
+    expect(page.locator(".health-grid").first).to_have_css("display", "flex")
     page.locator("text=Go through the members").first.click()
     page.wait_for_load_state()
 

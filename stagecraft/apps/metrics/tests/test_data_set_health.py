@@ -136,14 +136,17 @@ def test_the_health_report_renders_with_numbers(admin_client, data_sets):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="stock-unpublished"' in html
-    assert '<div class="sf-count">3</div>' in html
-    assert "Created 3" in html  # unpublished's inflow this week
+    assert '<div class="health-figure sf-count">3</div>' in html
+    assert "Created 3" in html  # unpublished's inflow over the period
     # The published data set was created published: an inflow of "published" from outside, not an
     # outflow of "unpublished", though publishing has both as sources.
-    assert "In: Publishing 1." in html
-    assert "Out: Publishing 0," in html
+    assert "In the period, in: Publishing 1;" in html
+    assert "out: Publishing 0," in html
     assert "By data group" in html
     assert data_sets["fresh"].data_group.name in html
+    # No day recorded yet: each chart says so instead of drawing a dot.
+    assert html.count('class="too-little-history"') == 13
+    assert "<canvas" not in html
 
 
 def test_the_admin_index_links_to_the_health_report(admin_client, db):

@@ -1,4 +1,5 @@
-"""Concurrent writers upserting the same _id both succeed (PostgreSQL: INSERT ... ON CONFLICT)."""
+"""Concurrent writers upserting the same _id both succeed (PostgreSQL: INSERT ... ON CONFLICT), and
+the kept record count counts each record once."""
 
 import threading
 
@@ -6,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import Record, RecordCount
 from stagecraft.apps.records.pipeline import prepare_records
 from stagecraft.apps.records.storage import store_documents
 
@@ -48,3 +49,4 @@ def test_two_writers_upserting_the_same_ids_both_succeed():
     assert Record.objects.filter(data_set=data_set).count() == 28
     counts = set(Record.objects.filter(data_set=data_set).values_list("data__count", flat=True))
     assert counts <= {1, 2}
+    assert RecordCount.objects.get(data_set=data_set).count == 28

@@ -20,11 +20,13 @@ from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.bearer import bearer_token, secrets_match
-from stagecraft.libs.client_address import caller
+from stagecraft.libs.client_address import caller, client_address
 from stagecraft.libs.refusals import note_refused_token
 
 from ..models import TrashBatch
+from ..storage import write_locked
 from ..trash import trash_records
+from ..writelog import COLLECTION_TOKEN, EMPTIED, record_write
 from .answers import data_store_answer
 from .body import BadBody, read_json_body
 
@@ -38,8 +40,14 @@ def delete_collection(request: HttpRequest, name: str) -> HttpResponse:
     data_set = DataSet.objects.filter(name=name).first()
     if data_set is None:
         return _answer(404, "error", f'No collection exists with name "{name}"')
-    batch = trash_records(data_set, TrashBatch.DROPPED, by="DELETE /data-sets/<name>")
-    moved = batch.record_count if batch else 0
+
+    def drop() -> int:
+        batch = trash_records(data_set, TrashBatch.DROPPED, by="DELETE /data-sets/<name>")
+        moved = batch.record_count if batch else 0
+        record_write(data_set, EMPTIED, moved, COLLECTION_TOKEN, client_address(request))
+        return moved
+
+    moved = write_locked(data_set, drop)
     logger.info(
         "DELETE %s: dropped the collection, records moved to the trash, count=%d, caller=%s",
         name,

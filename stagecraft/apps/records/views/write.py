@@ -3,7 +3,8 @@
 Every route checks, in order: the data set exists (404), the bearer token (401), the body (400 or
 413), the records (400 listing every error); then stores the batch all or nothing. Every write,
 empty and delete is logged on "stagecraft.records" with the data set, the count and the caller (the
-data set's token, from the client's address: stagecraft/libs/client_address.py).
+data set's token, from the client's address: stagecraft/libs/client_address.py), and written to the
+write log (writelog.py) in the write's own transaction, under the data set's write lock.
 """
 
 import logging
@@ -11,10 +12,11 @@ import logging
 from django.http import HttpRequest, HttpResponse
 
 from stagecraft.apps.datasets.services import DataSet
-from stagecraft.libs.client_address import caller
+from stagecraft.libs.client_address import caller, client_address
 
 from ..pipeline import RecordValidationError, prepare_records, prepare_replacement
-from ..storage import delete_record, empty_data_set, patch_record, store_documents
+from ..storage import delete_record, empty_data_set, patch_record, store_documents, write_locked
+from ..writelog import DATA_SET_TOKEN, DELETED, EMPTIED, PATCHED, STORED, record_write
 from .answers import records_refused, unknown_data_set, write_refused, written, wrong_content_type
 from .auth import refuse_unless_authorised
 from .body import BadBody, WrongContentType, read_json_body
@@ -52,7 +54,9 @@ def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_i
     if refusal:
         return refusal
     if request.method == "DELETE":
-        found = delete_record(data_set, record_id)
+        found = write_locked(
+            data_set, lambda: _record(request, data_set, DELETED, int(delete_record(data_set, record_id)))
+        )
         action = "deleted"
     else:
         try:
@@ -62,10 +66,13 @@ def record_by_id(request: HttpRequest, data_group: str, data_type: str, record_i
         if not isinstance(document, dict):
             return write_refused("Expected a JSON object with the record's new fields.")
         try:
-            document = prepare_replacement(data_set, record_id, document)
+            replacement = prepare_replacement(data_set, record_id, document)
         except RecordValidationError as error:
             return records_refused(error.errors)
-        found = patch_record(data_set, record_id, document)
+        found = write_locked(
+            data_set,
+            lambda: _record(request, data_set, PATCHED, int(patch_record(data_set, record_id, replacement))),
+        )
         action = "patched"
     if not found:
         return write_refused(f"No record found with id {record_id}", status=404)
@@ -96,7 +103,10 @@ def _post(request: HttpRequest, data_set: DataSet, message: str | None = None) -
         documents = prepare_records(data_set, body)
     except RecordValidationError as error:
         return records_refused(error.errors)
-    stored = store_documents(data_set, documents)  # atomic: all or nothing
+    # All or nothing, with its line in the write log.
+    stored = write_locked(
+        data_set, lambda: _record(request, data_set, STORED, store_documents(data_set, documents))
+    )
     _log(request, data_set, "stored records", stored)
     return written(message)
 
@@ -111,7 +121,7 @@ def _empty(request: HttpRequest, data_set: DataSet) -> HttpResponse:
         return write_refused(error.message, error.status)
     if body != []:
         return write_refused("Not implemented: you can only pass an empty JSON list")
-    deleted = empty_data_set(data_set)
+    deleted = write_locked(data_set, lambda: _record(request, data_set, EMPTIED, empty_data_set(data_set)))
     _log(request, data_set, "emptied the data set, deleting records", deleted)
     return written(f"{data_set.name} now contains 0 records")
 
@@ -123,6 +133,14 @@ def _find(**lookup: str) -> DataSet | None:
     if "data_group" in lookup:
         lookup = {"data_group__name": lookup["data_group"], "data_type__name": lookup["data_type"]}
     return DataSet.objects.select_related("data_group", "data_type").filter(**lookup).first()
+
+
+def _record(request: HttpRequest, data_set: DataSet, kind: str, count: int) -> int:
+    """The write log's row (none when a PATCH or DELETE found no record: a 404, not a write); returns
+    the count."""
+    if kind in (STORED, EMPTIED) or count:
+        record_write(data_set, kind, count, DATA_SET_TOKEN, client_address(request))
+    return count
 
 
 def _log(request: HttpRequest, data_set: DataSet, action: str, count: int) -> None:
