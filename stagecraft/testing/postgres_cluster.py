@@ -86,10 +86,20 @@ def server_binaries() -> Path | None:
     return None
 
 
+def free_ports(count: int) -> list[int]:
+    """Ports of 127.0.0.1 that nothing listens on, all different (held open together while chosen)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_ports(1)[0]
 
 
 @dataclass
@@ -168,8 +178,7 @@ class PostgresCluster:
         self.folder = folder
         self.binaries = binaries
         self.runner = runner
-        self.primary_port = free_port()
-        self.replica_port = free_port()
+        self.primary_port, self.replica_port = free_ports(2)
         self.primary_data = folder / "primary"
         self.replica_data = folder / "replica"
 
