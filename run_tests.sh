@@ -8,6 +8,8 @@
 # The two test suites and the wheel check all run, even when one fails, and the script fails if any did.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stagecraft   run against PostgreSQL (default: SQLite)
 #   INSTALL_CHROMIUM=0        don't try to apt-get install chromium for the browser test
+#   INSTALL_PGBOUNCER=0       don't try to apt-get install pgbouncer for the real-engine tests
+#                             (stagecraft/tests/scale_out: PostgreSQL runs only)
 #   AUDIT_DEPENDENCIES=0      skip the dependency audit (it needs PyPI's JSON API or OSV)
 #   Extra arguments are passed to Stagecraft's pytest, e.g. ./run_tests.sh -k data_set, or after
 #   `stockandflow` to the package's: ./run_tests.sh stockandflow -k openmetrics (coverage is then
@@ -25,6 +27,19 @@ if [ "${INSTALL_CHROMIUM:-1}" = "1" ] && ! command -v chromium >/dev/null 2>&1; 
             || echo "Could not install chromium: the browser test will be skipped." >&2
     else
         echo "chromium is not installed and can't be installed here: the browser test will be skipped." >&2
+    fi
+fi
+
+# The tests with a real primary, replica and PgBouncer (stagecraft/testing/postgres_cluster.py) run
+# in the PostgreSQL run; without pgbouncer its tests are skipped, saying why.
+if [ "${INSTALL_PGBOUNCER:-1}" = "1" ] && [[ "${DATABASE_URL:-}" == postgres* ]] \
+    && ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Debian's pgbouncer for the real-engine tests" >&2
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null) \
+            || echo "Could not install pgbouncer: the PgBouncer tests will be skipped." >&2
+    else
+        echo "pgbouncer is not installed and can't be installed here: the PgBouncer tests will be skipped." >&2
     fi
 fi
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 from csp.constants import NONE, SELF
 
+from .database import database_settings
 from .env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Marks the requests that may read from a read replica (none unless DATABASE_REPLICA_URL is set).
+    "stagecraft.replica_reads.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,13 +87,19 @@ TEMPLATES = [
 ]
 
 # The embedded default is a SQLite file next to manage.py; production and CI set DATABASE_URL
-# (postgres://user@host:5432/name, served by psycopg 3).
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-    )
-}
+# (postgres://user@host:5432/name, served by psycopg 3). Past one server (docs/deployment.md):
+# DATABASE_REPLICA_URL lists read replicas (comma-separated), DATABASE_POOLED=true when the app
+# connects through PgBouncer in transaction pooling mode.
+DATABASES = database_settings(
+    env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    env_list("DATABASE_REPLICA_URL"),
+    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    pooled=env_bool("DATABASE_POOLED", False),
+)
+# The replicas' aliases; empty, everything runs on the one database. Which request reads where:
+# stagecraft/replica_reads.py (the rule) and stagecraft/db_router.py (the router).
+STAGECRAFT_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["stagecraft.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out login before the password is checked.

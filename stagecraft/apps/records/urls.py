@@ -21,6 +21,7 @@ urlpatterns = [
         ),
         name="api-data-set",
     ),
+    # The names of the read routes are listed in stagecraft/replica_reads.py (reads from a replica).
     path("_status/data-sets", status.data_sets_status, name="records-status"),
     path("data/<str:data_group>/<str:data_type>", dispatch.records_by_group_and_type, name="records"),
     path("data/<str:data_group>/<str:data_type>/<str:record_id>", dispatch.record_by_id, name="record"),
