@@ -154,6 +154,9 @@ ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)
 # Days the records of a deleted or emptied data set stay in the trash, restorable, before the
 # scheduler purges them (docs/records.md, "The trash").
 RECORDS_TRASH_RETENTION_DAYS = env_int("RECORDS_TRASH_RETENTION_DAYS", 30)
+# Megabytes of PostgreSQL work_mem an aggregate read may use (SET LOCAL, for its transaction only),
+# so that grouping hashes in memory instead of sorting on disk (docs/records.md, "Aggregate reads").
+RECORDS_QUERY_WORK_MEM_MB = env_int("RECORDS_QUERY_WORK_MEM_MB", 64)
 
 # -- Security (docs/security.md) ---------------------------------------------------------------
 

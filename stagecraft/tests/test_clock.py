@@ -34,7 +34,7 @@ def test_auto_now_fields_and_the_stores_write_time_see_the_pinned_clock(frozen_n
 
     record = Record.objects.get()
     assert record.updated_at == earlier
-    assert record.data["_updated_at"] == earlier.isoformat()
+    assert record.document["_updated_at"] == earlier.isoformat()
 
 
 def test_it_refuses_a_naive_moment():

@@ -36,9 +36,9 @@ from .admin_delete import get_deleted_objects_counting_records
 from .admin_list import FreshnessFilter, RecordsColumnsMixin
 from .admin_schema import DataTypeWithSchemaImpactAdmin
 from .admin_trash import DataSetTrashAdmin, trash_context, trash_listing
+from .documents import PERIOD_FIELDS, full_document
 from .freshness import STALE, freshness_of
 from .models import Record, TrashBatch
-from .pipeline import PERIOD_FIELDS
 from .storage import write_locked
 from .summary import with_records_summary
 from .trash import kept_until, trash_records
@@ -201,14 +201,14 @@ def records_context(data_set: DataSet) -> dict:
     freshness = freshness_of(data_set, timezone.now())
     # Newest _timestamp first, read backwards along the (data_set, timestamp) index; records
     # without a _timestamp (rare: the schema requires one) only fill up a short preview.
-    latest = list(
-        records.filter(timestamp__isnull=False)
-        .order_by("-timestamp")
-        .values_list("data", flat=True)[:PREVIEW_SIZE]
+    fields = ("data", "timestamp", "updated_at")
+    rows = list(
+        records.filter(timestamp__isnull=False).order_by("-timestamp").values_list(*fields)[:PREVIEW_SIZE]
     )
-    if len(latest) < PREVIEW_SIZE:
+    if len(rows) < PREVIEW_SIZE:
         untimed = records.filter(timestamp__isnull=True).order_by("-updated_at", "-id")
-        latest += untimed.values_list("data", flat=True)[: PREVIEW_SIZE - len(latest)]
+        rows += untimed.values_list(*fields)[: PREVIEW_SIZE - len(rows)]
+    latest = [full_document(*row) for row in rows]
     columns = preview_columns(latest)
     return {
         "records_count": count,

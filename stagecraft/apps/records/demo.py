@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from stagecraft.apps.datasets.services import DataSet
 
-from .pipeline import isoformat, prepare_records
+from .documents import isoformat
+from .pipeline import prepare_records
 from .storage import empty_data_set, store_documents
 from .writelog import EMPTIED, STORED, record_write
 

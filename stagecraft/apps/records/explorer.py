@@ -19,7 +19,7 @@ read API's own parser and engine.
 from dataclasses import dataclass
 from datetime import datetime
 
-from .pipeline import PERIOD_FIELDS
+from .documents import PERIOD_FIELDS
 from .query import Query
 from .query.output import cell_text
 

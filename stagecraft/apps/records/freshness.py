@@ -40,8 +40,8 @@ from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
 
+from .documents import isoformat
 from .models import Record
-from .pipeline import isoformat
 from .query.sql import Sql
 
 FRESH, STALE, NEVER = "fresh", "stale", "never"

@@ -4,14 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .documents import full_document
+
 
 class Record(models.Model):
     """One record of a data set, stored as the data store's document plus indexed columns.
 
-    `data` holds the whole document as readers get it back: the client's fields plus the internal
-    ones (`_id`, `_timestamp`, the `_*_start_at` period fields and `_updated_at`, datetimes as
-    ISO 8601 strings in UTC). `record_id`, `timestamp` and `updated_at` copy `_id`, `_timestamp`
-    and `_updated_at` into real columns for uniqueness, time-range reads and staleness checks.
+    `data` holds the document as the pipeline leaves it: the client's fields plus `_id` and the time
+    fields (`_timestamp`, `_start_at`, `_end_at`, ISO 8601 strings in UTC). `record_id` and
+    `timestamp` copy `_id` and `_timestamp` into real columns for uniqueness and time-range reads;
+    `updated_at` is the write time. Readers get `document`: `data` plus the fields derived from the
+    columns (the `_*_start_at` period fields and `_updated_at`, documents.py).
     Write through stagecraft.apps.records.storage, which keeps these columns in step with `data`.
     Records are not versioned by reversion: there are far too many.
     """
@@ -32,6 +35,11 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.data_set_id}:{self.record_id}"
+
+    @property
+    def document(self) -> dict:
+        """The record as readers get it: `data` plus the derived fields (documents.py)."""
+        return full_document(self.data, self.timestamp, self.updated_at)
 
 
 class PendingUpload(models.Model):

@@ -6,10 +6,10 @@ Public API:
         Runs, in the reference's order and over the whole batch: the data set's composed JSON Schema
         (Draft 4, formats checked), `_id` from `auto_ids`, timestamp parsing (`_timestamp`,
         `_start_at`, `_end_at`, normalised to UTC), the record rules (keys, internal fields, value
-        types, datetimes, `_id`), then the derived period-start fields. Returns new dicts (the input
-        is not changed) with every datetime as an ISO 8601 UTC string, e.g. 2012-12-12T01:01:01+00:00.
-        `_updated_at` is not added here: storage sets it. Records without `_id` keep none: storage
-        gives them one.
+        types, datetimes, `_id`). Returns new dicts (the input is not changed) with every datetime as
+        an ISO 8601 UTC string, e.g. 2012-12-12T01:01:01+00:00: the documents as stored. The derived
+        fields (`_*_start_at`, `_updated_at`) are not added here: documents.py adds them on the way
+        out. Records without `_id` keep none: storage gives them one.
     RecordValidationError(errors: list[RecordError])
         Raised when any record of the batch has any error. `errors` lists every error, in order,
         as (record index, field, message); `messages` the messages alone, as the API answers them.
@@ -37,11 +37,9 @@ from stagecraft.apps.datasets.services import DataSet, is_record_key
 from .errors import RecordError, RecordValidationError
 from .fastcheck import Check, compile_fast_check
 from .limits import limit_errors
-from .periods import PERIOD_NAMES, period_start
 
 INTERNAL_FIELDS = frozenset({"_timestamp", "_start_at", "_end_at", "_id"})
 TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
-PERIOD_FIELDS = tuple(f"_{name}_start_at" for name in PERIOD_NAMES)
 # Python 2 stored integers beyond this range as `long`, which the original rejected.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # The record_id column's width: longer ids are refused with a message rather than a database error.
@@ -65,7 +63,7 @@ def prepare_records(data_set: DataSet, raw_records: Sequence[object]) -> list[di
 
 def prepare_replacement(data_set: DataSet, record_id: str, document: object) -> dict:
     """One record that replaces the stored record `record_id` (PATCH): the same rules as
-    prepare_records (limits, the data set's schema, timestamps, record rules, period fields), except
+    prepare_records (limits, the data set's schema, timestamps, record rules), except
     that the `_id` is `record_id` whatever the body or `auto_ids` say."""
     if isinstance(document, dict):
         document = {**document, "_id": record_id}
@@ -172,7 +170,7 @@ def py2_str(value: object) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-# -- timestamps (§1.7) and period fields (§1.8) --------------------------------------------------
+# -- timestamps (§1.7) --------------------------------------------------
 
 
 def _parse_time_fields(record: dict) -> tuple[str, str] | None:
@@ -236,32 +234,9 @@ def _to_utc(parsed: datetime.datetime) -> datetime.datetime:
         raise _OutOfRange(f"{parsed} is outside the years 1 to 9999 in UTC") from None
 
 
-def period_starts(timestamp: datetime.datetime) -> dict[str, datetime.datetime]:
-    """The `_*_start_at` fields of a UTC timestamp: the start of its hour, day, week, month, quarter
-    and year."""
-    return {
-        field: period_start(name, timestamp) for name, field in zip(PERIOD_NAMES, PERIOD_FIELDS, strict=True)
-    }
-
-
-def isoformat(value: datetime.datetime) -> str:
-    """2012-12-12T01:01:01+00:00, with .ffffff only when there are microseconds.
-
-    A naive value (an Excel date, say) is taken as UTC, never as the machine's local time."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(datetime.UTC).isoformat()
-
-
-def period_start_texts(timestamp: datetime.datetime) -> dict[str, str]:
-    """period_starts() as ISO 8601 text."""
-    return {field: start.isoformat() for field, start in period_starts(timestamp).items()}
-
-
 def _finish(record: dict) -> dict:
-    if "_timestamp" in record:
-        record.update(period_start_texts(record["_timestamp"]))
-    # Every datetime here is already in UTC (datetime.UTC), so isoformat() gives "+00:00".
+    # Every datetime here is already in UTC (datetime.UTC), so isoformat() gives "+00:00". The
+    # period-start fields are not stored: documents.py derives them on the way out.
     for field in TIME_FIELDS:
         if field in record:
             record[field] = record[field].isoformat()

@@ -7,8 +7,8 @@ with the proposed type schema (the `_timestamp` rule and the new type schema), a
 would check the record if it were posted again. Records are read in keyset pages of PAGE_SIZE
 (primary key order), so memory stays flat however many there are; each goes through the record
 pipeline's fast pre-check (fastcheck.py), and only the records it can't pass are walked by
-jsonschema, which words the errors. The derived fields the store adds (`_updated_at`, the
-`_*_start_at` period fields) are left out of the check: they were never part of what was posted.
+jsonschema, which words the errors. The derived fields (`_updated_at`, the `_*_start_at` period
+fields, documents.py) are left out of the check: they were never part of what was posted.
 
 The result says, per data set, how many records were checked and how many fail, with the first
 few failing records (their `_id`, and each error's field and message). The admin's data type page
@@ -22,13 +22,13 @@ from jsonschema import Draft4Validator
 
 from stagecraft.apps.datasets.services import DataSet, DataType, compose_schema
 
+from .documents import stored_document
 from .fastcheck import Check, compile_fast_check
 from .models import Record
-from .pipeline import PERIOD_FIELDS, format_checker, is_iso_datetime, schema_error_field
+from .pipeline import format_checker, is_iso_datetime, schema_error_field
 
 PAGE_SIZE = 5000
 EXAMPLES = 5
-_DERIVED = frozenset({*PERIOD_FIELDS, "_updated_at"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _check_data_set(
     impact = DataSetImpact(name)
     for record_id, document in _stored_records(data_set_id, page_size):
         impact.checked += 1
-        record = {key: value for key, value in document.items() if key not in _DERIVED}
+        record = stored_document(document)
         if fast_check is not None and fast_check(record):
             continue
         errors = tuple(

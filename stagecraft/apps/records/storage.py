@@ -5,8 +5,8 @@ Public API:
     store_documents(data_set: DataSet, documents: Iterable[dict]) -> int
         Upserts documents from prepare_records() by `_id`: a document replaces the stored one with
         the same `_id` whole; later duplicates in the batch win; a document without `_id` gets a
-        uuid4 hex one. Sets `_updated_at` (and the updated_at column) to now. One INSERT ... ON
-        CONFLICT DO UPDATE per 1,000 rows, so concurrent writers of the same `_id` both succeed.
+        uuid4 hex one. Sets the updated_at column (readers' `_updated_at`) to now. One INSERT ...
+        ON CONFLICT DO UPDATE per 1,000 rows, so concurrent writers of the same `_id` both succeed.
         Then applies the capped-size rule. Returns the number of rows written (after removing
         duplicates). Call inside transaction.atomic() to make a larger unit all-or-nothing; it is
         atomic on its own.
@@ -16,7 +16,7 @@ Public API:
         Deletes one record; False when there was none with that `_id`.
     patch_record(data_set: DataSet, record_id: str, document: dict) -> bool
         Replaces one stored record with `document` (not validated, as the reference's PostgreSQL
-        store), keeping its `_id` and setting `_updated_at`; False when there was none.
+        store), keeping its `_id`, written now; False when there was none.
     enforce_capped_size(data_set: DataSet) -> int
         The capped-size rule, see below; returns how many records it removed.
     write_locked(data_set: DataSet, work: Callable[[], T]) -> T
@@ -68,8 +68,8 @@ from django.utils import timezone
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.retry import retry_on_conflict
 
+from .documents import full_document, stored_document
 from .models import Record, RecordCount
-from .pipeline import isoformat
 
 BATCH_SIZE = 1000
 # Ids looked up per query on SQLite, within its limit of bound parameters.
@@ -83,20 +83,17 @@ def store_documents(
     """Upsert documents by `_id`; see the module docstring. `now` (default: the current time) is the
     `_updated_at` they get: the demo back-fills history with it."""
     now = now or timezone.now()
-    updated_at = isoformat(now)
     capped = bool(data_set.capped_size)
     rows: dict[str, _Row] = {}
     for document in documents:
-        document = {**document, "_updated_at": updated_at}
+        document = stored_document(document)
         if "_id" not in document:
-            document["_id"] = uuid.uuid4().hex
+            document = {**document, "_id": uuid.uuid4().hex}
         record_id = document["_id"]
+        timestamp = _parse_timestamp(document.get("_timestamp"))
         # Later duplicates win.
         rows[record_id] = _Row(
-            record_id,
-            _parse_timestamp(document.get("_timestamp")),
-            document,
-            _json_size(document) if capped else 0,
+            record_id, timestamp, document, _json_size(document, timestamp, now) if capped else 0
         )
     # A fixed order keeps concurrent batches that share ids from deadlocking on row locks.
     ordered = [rows[key] for key in sorted(rows)]
@@ -239,17 +236,18 @@ def _delete(data_set: DataSet, records: QuerySet[Record]) -> int:
 
 
 def patch_record(data_set: DataSet, record_id: str, document: dict) -> bool:
-    """Replace the stored record with `document` plus its `_id` and a new `_updated_at`."""
+    """Replace the stored record with `document` plus its `_id`, written now."""
     now = timezone.now()
-    document = {**document, "_id": record_id, "_updated_at": isoformat(now)}
-    timestamp = document.get("_timestamp")
+    document = {**stored_document(document), "_id": record_id}
+    text = document.get("_timestamp")
+    timestamp = _parse_timestamp(text) if isinstance(text, str) else None
 
     def write() -> int:
         updated = Record.objects.filter(data_set_id=data_set.pk, record_id=record_id).update(
             data=document,
             updated_at=now,
-            timestamp=_parse_timestamp(timestamp) if isinstance(timestamp, str) else None,
-            size=_json_size(document) if data_set.capped_size else 0,
+            timestamp=timestamp,
+            size=_json_size(document, timestamp, now) if data_set.capped_size else 0,
         )
         if updated and data_set.capped_size:
             enforce_capped_size(data_set)
@@ -312,5 +310,8 @@ def _parse_timestamp(value: str | None) -> datetime.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
-def _json_size(document: dict) -> int:
-    return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+def _json_size(document: dict, timestamp: datetime.datetime | None, updated_at: datetime.datetime) -> int:
+    """The document's size as readers get it (derived fields included), so that a capped size keeps
+    as many records as when those fields were stored."""
+    whole = full_document(document, timestamp, updated_at)
+    return len(json.dumps(whole, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .pipeline import isoformat
+from .documents import isoformat
 
 if TYPE_CHECKING:
     from xlrd.sheet import Cell  # xlrd has no type information: for the reader only

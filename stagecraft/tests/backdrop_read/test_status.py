@@ -20,7 +20,7 @@ def recent(data_set):
     def make(max_age_expected):
         made = data_set("recent", max_age_expected=max_age_expected)
         written_at = NOW - timedelta(seconds=10)
-        document, _ = stored_document({}, written_at)
+        document, _ = stored_document({})
         Record.objects.create(data_set=made, record_id=document["_id"], updated_at=written_at, data=document)
         return made
 

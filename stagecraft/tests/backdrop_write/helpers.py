@@ -39,8 +39,9 @@ def send(client, method: str, path: str, body, token: str | None = None, **heade
 
 
 def stored(data_set, **fields) -> list[dict]:
-    """The stored documents of the data set whose fields equal `fields`."""
-    documents = Record.objects.filter(data_set=data_set).order_by("id").values_list("data", flat=True)
+    """The stored documents of the data set whose fields equal `fields`, as readers get them (with
+    the derived fields, documents.py): what the original's steps read from its store."""
+    documents = [record.document for record in Record.objects.filter(data_set=data_set).order_by("id")]
     return [doc for doc in documents if all(doc.get(key) == value for key, value in fields.items())]
 
 

@@ -18,7 +18,8 @@ NOW = datetime.datetime(2014, 1, 20, 12, 0, 0, tzinfo=datetime.UTC)
 
 
 def _stored() -> dict[str, dict]:
-    return {record.record_id: record.data for record in Record.objects.filter(data_set__name=NAME)}
+    # As readers get them: the stored document and its derived fields (documents.py).
+    return {record.record_id: record.document for record in Record.objects.filter(data_set__name=NAME)}
 
 
 def _auto_id(*values: str) -> str:

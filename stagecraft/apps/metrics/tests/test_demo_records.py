@@ -91,7 +91,7 @@ def test_the_records_cover_90_days_and_their_counts_are_kept(demo):
     assert isinstance(sample["unique_visitors"], int)
     satisfaction = Record.objects.filter(data_set__name="carers_allowance_customer_satisfaction").first()
     assert satisfaction is not None
-    assert {"rating_1", "rating_5", "total", "period", "_week_start_at"} <= set(satisfaction.data)
+    assert {"rating_1", "rating_5", "total", "period", "_week_start_at"} <= set(satisfaction.document)
 
 
 def test_the_write_log_keeps_35_days_of_requests(demo):

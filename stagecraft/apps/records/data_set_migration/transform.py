@@ -1,10 +1,6 @@
 """Turning one stored record of the old data set into a record for the new one."""
 
-from ..pipeline import PERIOD_FIELDS
-
-# Fields the record store derives from `_timestamp` or sets when saving: dropped here and
-# recomputed by the pipeline when the record is written to the new data set.
-DERIVED_FIELDS = frozenset({*PERIOD_FIELDS, "_updated_at"})
+from ..documents import DERIVED_FIELDS
 
 
 def transform_record(
@@ -23,6 +19,7 @@ def transform_record(
     record = {}
     for key, value in document.items():
         if key in DERIVED_FIELDS:
+            # Left in documents stored before they were derived (documents.py): never copied.
             continue
         if not key.startswith("_"):
             key = key_mapping.get(key, key)

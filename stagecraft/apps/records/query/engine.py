@@ -7,10 +7,12 @@ per field collected as a set.
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import DataError, connections, transaction
 from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
@@ -18,10 +20,20 @@ from django.db.models.functions import Trunc
 
 from stagecraft.apps.datasets.services import DataSet
 
+from ..documents import full_document
 from ..models import Record
 from .ceilings import MAX_BUCKETS, MAX_SET_VALUES, too_many_buckets, too_many_set_values
 from .params import Query
-from .sql import JsonCastNumber, JsonNotNumber, JsonNumber, JsonStartsWith, JsonValue, Passthrough
+from .sql import (
+    DerivedText,
+    JsonCastNumber,
+    JsonNotNumber,
+    JsonNumber,
+    JsonStartsWith,
+    JsonValue,
+    Passthrough,
+    is_derived,
+)
 
 
 @dataclass
@@ -73,6 +85,11 @@ def filtered_records(data_set: DataSet, query: Query) -> QuerySet:
     for index, (name, value) in enumerate(query.filters):
         # An alias keeps a field called e.g. "contains" from being read as a lookup.
         alias = f"filter_{index}"
+        if is_derived(name):
+            # Text: only a text value can match (filter_by=_week_start_at:2014-01-06T00:00:00+00:00).
+            matched = Q(**{alias: value}) if isinstance(value, str) else Q(pk__in=[])
+            records = records.alias(**{alias: DerivedText(name)}).filter(matched)
+            continue
         records = records.alias(**{alias: KeyTransform(name, "data")}).filter(**{alias: value})
     for name, prefix in query.prefix_filters:
         records = records.filter(JsonStartsWith(name, prefix))
@@ -84,23 +101,25 @@ PAGE_SIZE = 1000
 
 
 def raw_documents(data_set: DataSet, query: Query, page_size: int = PAGE_SIZE) -> Iterator[dict]:
-    """The stored documents, sorted and limited in the database; see raw_pages()."""
+    """The documents as readers get them, sorted and limited in the database; see raw_pages()."""
     for page in raw_pages(data_set, query, page_size):
         yield from page
 
 
 def raw_pages(data_set: DataSet, query: Query, page_size: int = PAGE_SIZE) -> Iterator[list[dict]]:
-    """The stored documents in pages of `page_size`, each page one query that carries on after the
-    last row of the one before (keyset pagination on the sort value and the primary key), so memory
-    stays flat and no cursor outlives a query (a connection pooler may hand each query to another
-    server connection). Without `sort_by`, storage order (the primary key); with it, the field's text
-    (SQLite: its JSON value), nulls last ascending and first descending, ties by storage order."""
+    """The documents (derived fields included, documents.py) in pages of `page_size`, each page one
+    query that carries on after the last row of the one before (keyset pagination on the sort value
+    and the primary key), so memory stays flat and no cursor outlives a query (a connection pooler may
+    hand each query to another server connection). Without `sort_by`, storage order (the primary key);
+    with it, the field's text (SQLite: its JSON value), nulls last ascending and first descending,
+    ties by storage order."""
     records = filtered_records(data_set, query)
     sort = query.sort_by
     if sort:
         # Wrapped, so that comparisons with the last row's value are plain ones (not JSON key lookups)
         # with the value as the database gave it (SQLite: a number stays a number).
-        value_text = ExpressionWrapper(KeyTextTransform(sort[0], "data"), output_field=Passthrough())
+        text = DerivedText(sort[0]) if is_derived(sort[0]) else KeyTextTransform(sort[0], "data")
+        value_text = ExpressionWrapper(text, output_field=Passthrough())
         records = records.annotate(sort_value=value_text)
         value = F("sort_value")
         records = records.order_by(
@@ -113,14 +132,14 @@ def raw_pages(data_set: DataSet, query: Query, page_size: int = PAGE_SIZE) -> It
     while remaining is None or remaining > 0:
         size = page_size if remaining is None else min(page_size, remaining)
         page_query = records if after is None else records.filter(_after(after, sort))
-        columns = ("id", "sort_value", "data") if sort else ("id", "data")
+        columns = ("id", "data", "timestamp", "updated_at", *(("sort_value",) if sort else ()))
         rows = list(page_query.values_list(*columns)[:size])
         if not rows:
             return
-        yield [row[-1] for row in rows]
+        yield [full_document(data, timestamp, updated_at) for _, data, timestamp, updated_at, *_ in rows]
         if len(rows) < size:
             return
-        after = (rows[-1][0], rows[-1][1] if sort else None)
+        after = (rows[-1][0], rows[-1][4] if sort else None)
         if remaining is not None:
             remaining -= len(rows)
 
@@ -173,12 +192,13 @@ def _row_key(row: dict, names: list[str]) -> str:
 def aggregate_rows(data_set: DataSet, query: Query) -> list[AggregateRow]:
     """One row per group and bucket, with `_count` and what each collect needs."""
     grouped, names = _grouped(data_set, query)
-    rows = _aggregate(grouped, names, query)
-    sets = {
-        index: _set_values(grouped, names, item.field)
-        for index, item in enumerate(query.collect)
-        if item.reducer == "set"
-    }
+    with _hashing_allowed(grouped.db):
+        rows = _aggregate(grouped, names, query)
+        sets = {
+            index: _set_values(grouped, names, item.field)
+            for index, item in enumerate(query.collect)
+            if item.reducer == "set"
+        }
     group_names = [name for name in names if name != "bucket"]
     result = []
     for row in rows:
@@ -203,6 +223,31 @@ def aggregate_rows(data_set: DataSet, query: Query) -> list[AggregateRow]:
             )
         )
     return result
+
+
+@contextmanager
+def _hashing_allowed(using: str) -> Iterator[None]:
+    """A transaction in which PostgreSQL groups with a hash table, in RECORDS_QUERY_WORK_MEM_MB.
+
+    PostgreSQL can't estimate how many distinct values a JSON field or a truncated timestamp has, so
+    it assumes about one group per row, judges a hash table too big and sorts every row instead,
+    spilling to disk with the default work_mem (4 MB). A read has a few hundred groups at most
+    (MAX_BUCKETS), so the sort is turned off for the transaction and the hash table given room:
+    the benchmark's query takes less than half the time (bench/query_records.py prints the plan).
+    Should a query have more groups than fit, the hash aggregate spills to disk in batches. SET
+    LOCAL ends with the transaction: safe behind a transaction-pooling PgBouncer, and no other query
+    of the connection is affected."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    # Inside a caller's transaction, no savepoint: the settings then last until it ends.
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        megabytes = f"{settings.RECORDS_QUERY_WORK_MEM_MB}MB"
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('enable_sort', 'off', true)", [megabytes]
+        )
+        yield
 
 
 def _aggregate(grouped: QuerySet, names: list[str], query: Query) -> list[dict]:

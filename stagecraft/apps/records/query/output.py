@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from ..pipeline import isoformat
+from ..documents import isoformat
 
 
 class ReadEncoder(json.JSONEncoder):

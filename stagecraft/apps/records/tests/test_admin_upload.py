@@ -105,7 +105,7 @@ def test_storing_the_preview_stores_every_record_through_the_pipeline(admin_clie
 
     assert response.status_code == 302
     assert response["Location"] == change_url(data_set)
-    stored = {record.data["visits"]: record.data for record in Record.objects.filter(data_set=data_set)}
+    stored = {record.data["visits"]: record.document for record in Record.objects.filter(data_set=data_set)}
     assert sorted(stored) == [5, 6]
     assert stored[6]["_timestamp"] == "2014-01-21T00:00:00+00:00"
     assert stored[6]["_day_start_at"] == "2014-01-21T00:00:00+00:00"

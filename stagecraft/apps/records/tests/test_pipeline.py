@@ -1,14 +1,10 @@
 """The record pipeline, rule by rule, with the reference's examples (backdrop-api.md §1.4-1.8)."""
 
-import datetime
-
 import pytest
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 from stagecraft.apps.records.pipeline import (
     RecordValidationError,
-    period_start_texts,
-    period_starts,
     prepare_records,
     py2_str,
 )
@@ -24,18 +20,10 @@ def errors_for(data_set, records):
     return caught.value.messages
 
 
-def test_it_returns_documents_with_utc_timestamps_and_period_fields(data_set):
+def test_it_returns_documents_with_utc_timestamps_as_they_are_stored(data_set):
     [document] = prepare_records(data_set, [{"_timestamp": "2014-01-02T06:04:05+03:30", "name": "x1"}])
-    assert document == {
-        "_timestamp": "2014-01-02T02:34:05+00:00",
-        "name": "x1",
-        "_hour_start_at": "2014-01-02T02:00:00+00:00",
-        "_day_start_at": "2014-01-02T00:00:00+00:00",
-        "_week_start_at": "2013-12-30T00:00:00+00:00",
-        "_month_start_at": "2014-01-01T00:00:00+00:00",
-        "_quarter_start_at": "2014-01-01T00:00:00+00:00",
-        "_year_start_at": "2014-01-01T00:00:00+00:00",
-    }
+    # The period-start fields are derived on the way out (test_documents.py), not stored.
+    assert document == {"_timestamp": "2014-01-02T02:34:05+00:00", "name": "x1"}
 
 
 def test_it_does_not_change_the_records_it_is_given(data_set):
@@ -50,35 +38,7 @@ def test_it_keeps_microseconds_only_when_there_are_some(data_set):
     assert documents[1]["_timestamp"] == "2012-12-12T01:01:01+00:00"
 
 
-def test_it_starts_the_week_on_the_monday_after_converting_to_utc(data_set):
-    [document] = prepare_records(data_set, [{"_timestamp": "2013-03-17T23:30:00-02:00"}])
-    assert document["_timestamp"] == "2013-03-18T01:30:00+00:00"
-    assert document["_week_start_at"] == "2013-03-18T00:00:00+00:00"
-
-
-@pytest.mark.parametrize(
-    ("timestamp", "quarter"),
-    [
-        ("2013-02-28T10:00:00Z", "2013-01-01"),
-        ("2013-04-01T00:00:00Z", "2013-04-01"),
-        ("2013-09-30T23:59:59Z", "2013-07-01"),
-        ("2013-12-31T12:00:00Z", "2013-10-01"),
-    ],
-)
-def test_it_derives_the_quarter_start(data_set, timestamp, quarter):
-    [document] = prepare_records(data_set, [{"_timestamp": timestamp}])
-    assert document["_quarter_start_at"] == f"{quarter}T00:00:00+00:00"
-
-
-def test_period_texts_match_period_datetimes_over_several_years():
-    moment = datetime.datetime(2011, 12, 25, 23, 59, 59, 999999, tzinfo=datetime.UTC)
-    for _ in range(600):
-        moment += datetime.timedelta(days=3, hours=5, minutes=7)
-        expected = {field: value.isoformat() for field, value in period_starts(moment).items()}
-        assert period_start_texts(moment) == expected
-
-
-def test_it_parses_start_and_end_at_without_adding_period_fields_for_them(data_set):
+def test_it_parses_start_and_end_at(data_set):
     [document] = prepare_records(
         data_set, [{"_timestamp": TS, "_start_at": "2012-12-12", "_end_at": "2012-12-13T01:00:00+01:00"}]
     )

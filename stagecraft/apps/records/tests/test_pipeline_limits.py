@@ -1,9 +1,12 @@
 """The record pipeline under hostile input: text the database can't store, numbers that aren't finite,
 dates that overflow in UTC, records too large; and the original's batch error list, held exactly."""
 
+import datetime
+
 import pytest
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory, DataTypeFactory
+from stagecraft.apps.records.documents import period_start_texts
 from stagecraft.apps.records.limits import MAX_DOCUMENT_BYTES, MAX_KEY_LENGTH, MAX_KEYS
 from stagecraft.apps.records.pipeline import RecordValidationError, prepare_records, prepare_replacement
 from stagecraft.libs.request_body import parse_json
@@ -94,8 +97,12 @@ def test_the_extreme_dates_that_fit_in_utc_are_kept(data_set):
     first, last = prepare_records(
         data_set, [{"_timestamp": "0001-01-01T00:00:00Z"}, {"_timestamp": "9999-12-31T23:59:59Z"}]
     )
-    assert first["_week_start_at"] == "0001-01-01T00:00:00+00:00"
-    assert last["_year_start_at"] == "9999-01-01T00:00:00+00:00"
+    assert first["_timestamp"] == "0001-01-01T00:00:00+00:00"
+    assert last["_timestamp"] == "9999-12-31T23:59:59+00:00"
+    first_moment = datetime.datetime.fromisoformat(first["_timestamp"])
+    last_moment = datetime.datetime.fromisoformat(last["_timestamp"])
+    assert period_start_texts(first_moment)["_week_start_at"] == "0001-01-01T00:00:00+00:00"
+    assert period_start_texts(last_moment)["_year_start_at"] == "9999-01-01T00:00:00+00:00"
 
 
 def test_it_refuses_records_with_too_many_keys(data_set):
@@ -124,7 +131,7 @@ def test_a_replacement_follows_the_same_rules_and_keeps_the_given_id(db):
     data_set = DataSetFactory.create(auto_ids="channel")
     document = prepare_replacement(data_set, "r1", {"_timestamp": TS, "channel": "web", "_id": "other"})
     assert document["_id"] == "r1"
-    assert document["_day_start_at"] == "2012-12-12T00:00:00+00:00"
+    assert document["_timestamp"] == "2012-12-12T01:01:01+00:00"
     with pytest.raises(RecordValidationError) as caught:
         prepare_replacement(data_set, "r1", {"_timestamp": "0001-01-01T00:00:00+01:00"})
     assert caught.value.messages == [

@@ -67,8 +67,8 @@ def test_patch_replaces_the_record_whole_keeping_its_id(client, stored, frozen_n
     assert response.json() == {"status": "ok"}
     record = Record.objects.get(record_id="r1")
     assert record.data["_timestamp"] == "2014-01-21T09:00:00+00:00"
-    assert record.data["_day_start_at"] == "2014-01-21T00:00:00+00:00"
-    assert record.data["_updated_at"] == "2014-01-20T12:00:00+00:00"
+    assert record.document["_day_start_at"] == "2014-01-21T00:00:00+00:00"
+    assert record.document["_updated_at"] == "2014-01-20T12:00:00+00:00"
     assert record.data["count"] == 10
     assert record.data["_id"] == "r1"
     assert record.timestamp is not None

@@ -17,10 +17,9 @@ def test_it_stores_one_object(client, data_set, frozen_now):
     assert response["Cache-Control"] == "no-cache"
     record = Record.objects.get()
     assert record.data_set == data_set
-    assert record.data == {
-        "_timestamp": "2014-01-20T10:00:00+00:00",
-        "visits": 3,
-        "_id": "r1",
+    assert record.data == {"_timestamp": "2014-01-20T10:00:00+00:00", "visits": 3, "_id": "r1"}
+    assert record.document == {
+        **record.data,
         "_hour_start_at": "2014-01-20T10:00:00+00:00",
         "_day_start_at": "2014-01-20T00:00:00+00:00",
         "_week_start_at": "2014-01-20T00:00:00+00:00",

@@ -30,7 +30,7 @@ def old(frozen_now):
 
 
 def documents(name: str) -> list[dict]:
-    return [r.data for r in Record.objects.filter(data_set__name=name).order_by("record_id")]
+    return [r.document for r in Record.objects.filter(data_set__name=name).order_by("record_id")]
 
 
 def snapshot(data_set: DataSet) -> tuple:

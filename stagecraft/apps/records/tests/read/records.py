@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from stagecraft.apps.datasets.models import DataSet
 from stagecraft.apps.records.models import Record
 from stagecraft.apps.records.pipeline import prepare_records
-from stagecraft.apps.records.query.periods import PERIODS
 from stagecraft.apps.records.storage import store_documents
 from stagecraft.testing.clock import pin_clock
 
@@ -40,7 +39,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def stored_document(document: dict, written_at: datetime = WRITTEN_AT) -> tuple[dict, datetime | None]:
+def stored_document(document: dict) -> tuple[dict, datetime | None]:
     """The document as the write path stores it, and its parsed timestamp."""
     stored = dict(document)
     stored.setdefault("_id", uuid.uuid4().hex)
@@ -48,9 +47,7 @@ def stored_document(document: dict, written_at: datetime = WRITTEN_AT) -> tuple[
     if "_timestamp" in stored:
         timestamp = datetime.fromisoformat(stored["_timestamp"]).astimezone(UTC)
         stored["_timestamp"] = _iso(timestamp)
-        for name, period in PERIODS.items():
-            stored[f"_{name}_start_at"] = _iso(period.start(timestamp))
-    stored["_updated_at"] = _iso(written_at)
+    # The derived fields (`_*_start_at`, `_updated_at`) come from the columns (documents.py).
     return stored, timestamp
 
 
@@ -66,7 +63,7 @@ def store_raw(data_set: DataSet, *documents: dict) -> list[Record]:
     records = []
     for index, document in enumerate(documents):
         written_at = WRITTEN_AT + timedelta(microseconds=index)
-        stored, timestamp = stored_document(document, written_at)
+        stored, timestamp = stored_document(document)
         records.append(
             Record(
                 data_set=data_set,
