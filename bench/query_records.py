@@ -1,8 +1,15 @@
-"""Query benchmark (issue 8): group_by + period=week + collect sum over a year of 1,000,000 records.
+"""Query benchmark (issues 8 and 18): group_by + period=week + collect sum over a year of 1,000,000 records.
 
-Loads the records once with PostgreSQL COPY (kept between runs; --reload to start again), then times
-the read API's engine (`parse_query` + `run_query`, the same code the view runs) next to one
-hand-written SQL query computing the same figures, in the same run, and checks they agree.
+Loads the records once with PostgreSQL COPY, stored as the write path stores them (lean documents:
+what the client sent plus `_id`; kept between runs; --reload to start again). In the same run it
+builds a reference table holding the same records in the earlier stored form (documents carrying the
+derived `_*_start_at` and `_updated_at` fields, same indexes). It then times, in turns:
+- the read API's engine (`parse_query` + `run_query`, the same code the view runs),
+- one hand-written SQL query computing the same figures over the same (lean) table,
+- the same hand-written SQL over the reference table (what the store cost before issue 18),
+checks that all three agree, prints the medians, `reference ratio: X` (engine over reference),
+`bytes per record: N` (the average `pg_column_size` of the stored documents) and the engine
+query's EXPLAIN ANALYZE, so that a regression to a sort on disk shows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sc_bench .venv/bin/python bench/query_records.py
         [--records 1000000] [--repeat 5] [--reload]
@@ -29,11 +36,11 @@ django.setup()
 import reversion  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType  # noqa: E402
 from stagecraft.apps.records.models import Record  # noqa: E402
 from stagecraft.apps.records.query import parse_query, run_query  # noqa: E402
-from stagecraft.apps.records.query.periods import PERIODS  # noqa: E402
 
 YEAR_START = datetime(2023, 1, 2, tzinfo=UTC)  # a Monday
 YEAR_END = datetime(2024, 1, 1, tzinfo=UTC)  # 52 weeks later, a Monday
@@ -47,10 +54,17 @@ QUERY = {
 }
 HAND_WRITTEN = """
     SELECT data ->> 'channel', date_trunc('week', "timestamp"), count(*), sum((data ->> 'count')::numeric)
-    FROM records_record
+    FROM {table}
     WHERE data_set_id = %s AND "timestamp" >= %s AND "timestamp" < %s AND data ? 'channel'
     GROUP BY 1, 2
 """
+REFERENCE = "bench_reference_records"
+# The derived fields as the write path stored them before issue 18 (ISO 8601 text in UTC).
+_ISO_SECOND = """'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'"""
+_PERIOD_TEXTS = ", ".join(
+    f"'_{unit}_start_at', to_char(date_trunc('{unit}', \"timestamp\" AT TIME ZONE 'UTC'), {_ISO_SECOND})"
+    for unit in ["hour", "day", "week", "month", "quarter", "year"]
+)
 
 
 def _iso(moment: datetime) -> str:
@@ -61,7 +75,6 @@ def _documents(total: int, seed: int = 8) -> Iterator[tuple[str, datetime, dict]
     """Transactions-by-channel records spread over the year, stored as the write path stores them."""
     rng = random.Random(seed)
     span = int((YEAR_END - YEAR_START).total_seconds())
-    written = _iso(YEAR_END)
     for index in range(total):
         timestamp = YEAR_START + timedelta(seconds=rng.randrange(span))
         record_id = f"r{index:08}"
@@ -72,9 +85,6 @@ def _documents(total: int, seed: int = 8) -> Iterator[tuple[str, datetime, dict]
             "count": rng.randrange(1, 500),
             "service": f"service-{rng.randrange(40)}",
         }
-        for name, period in PERIODS.items():
-            document[f"_{name}_start_at"] = _iso(period.start(timestamp))
-        document["_updated_at"] = written
         yield record_id, timestamp, document
 
 
@@ -95,6 +105,44 @@ def load(data_set: DataSet, total: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE records_record")
     return time.perf_counter() - started
+
+
+def build_reference(data_set: DataSet) -> float:
+    """The reference table: the same records with their derived fields in the document, the same
+    indexes as records_record; returns the seconds taken."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {REFERENCE}")
+        cursor.execute(
+            f"CREATE TABLE {REFERENCE} AS SELECT id, data_set_id, record_id, timestamp, updated_at, "
+            f"data || jsonb_build_object({_PERIOD_TEXTS}, '_updated_at', "
+            f"to_char(updated_at AT TIME ZONE 'UTC', {_ISO_SECOND})) AS data, size "
+            "FROM records_record WHERE data_set_id = %s",
+            [data_set.pk],
+        )
+        cursor.execute(f"ALTER TABLE {REFERENCE} ADD PRIMARY KEY (id)")
+        cursor.execute(f"CREATE UNIQUE INDEX ON {REFERENCE} (data_set_id, record_id)")
+        cursor.execute(f"CREATE INDEX ON {REFERENCE} (data_set_id, timestamp)")
+        cursor.execute(f"VACUUM ANALYZE {REFERENCE}")
+    return time.perf_counter() - started
+
+
+def bytes_per_record(table: str, data_set: DataSet) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT avg(pg_column_size(data)) FROM {table} WHERE data_set_id = %s", [data_set.pk])
+        return float(cursor.fetchone()[0])
+
+
+def engine_plan(data_set: DataSet) -> list[str]:
+    """EXPLAIN ANALYZE of the engine's aggregate query, run as the engine runs it (its settings)."""
+    with CaptureQueriesContext(connection) as captured:
+        run_engine(data_set)
+    [sql] = [query["sql"] for query in captured.captured_queries if "GROUP BY" in query["sql"]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        [settings_sql] = [query["sql"] for query in captured.captured_queries if "set_config" in query["sql"]]
+        cursor.execute(settings_sql)
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")
+        return [line for (line,) in cursor.fetchall()]
 
 
 def bench_data_set() -> DataSet:
@@ -120,13 +168,21 @@ def run_engine(data_set: DataSet) -> dict:
     }
 
 
-def run_hand_written(data_set: DataSet) -> dict:
+def _hand_written(table: str, data_set: DataSet) -> dict:
     with connection.cursor() as cursor:
-        cursor.execute(HAND_WRITTEN, [data_set.pk, YEAR_START, YEAR_END])
+        cursor.execute(HAND_WRITTEN.format(table=table), [data_set.pk, YEAR_START, YEAR_END])
         return {
             (channel, week.astimezone(UTC)): (count, int(total))
             for channel, week, count, total in cursor.fetchall()
         }
+
+
+def run_hand_written(data_set: DataSet) -> dict:
+    return _hand_written("records_record", data_set)
+
+
+def run_reference(data_set: DataSet) -> dict:
+    return _hand_written(REFERENCE, data_set)
 
 
 def timed(functions: list, data_set: DataSet, repeat: int) -> list[tuple[list[float], dict]]:
@@ -158,18 +214,30 @@ def main() -> None:
         print(f"Loading {options.records:,} records with COPY...", file=sys.stderr)
         print(f"loaded {options.records:,} records in {load(data_set, options.records):.1f} s")
 
-    (engine_times, engine_result), (sql_times, sql_result) = timed(
-        [run_engine, run_hand_written], data_set, options.repeat
+    print(f"reference table (the same records as stored before) built in {build_reference(data_set):.1f} s")
+
+    (engine_times, engine_result), (sql_times, sql_result), (reference_times, reference_result) = timed(
+        [run_engine, run_hand_written, run_reference], data_set, options.repeat
     )
-    if engine_result != sql_result:
+    if not engine_result == sql_result == reference_result:
         sys.exit("The engine and the hand-written SQL disagree: the benchmark is void.")
 
     engine, sql = statistics.median(engine_times), statistics.median(sql_times)
+    reference = statistics.median(reference_times)
     groups = len({channel for channel, _ in engine_result})
     print(f"query: group_by=channel period=week collect=count:sum over 52 weeks ({groups} groups)")
     print(f"engine (parse_query + run_query): median {engine * 1000:.0f} ms  runs {_ms(engine_times)}")
     print(f"hand-written SQL:                  median {sql * 1000:.0f} ms  runs {_ms(sql_times)}")
+    print(f"reference SQL (fat documents):     median {reference * 1000:.0f} ms  runs {_ms(reference_times)}")
     print(f"ratio engine / SQL: {engine / sql:.2f}x (target <= 1.5x)")
+    print(f"reference ratio: {engine / reference:.2f} (target <= 0.65)")
+    print(f"bytes per record: {bytes_per_record('records_record', data_set):.0f} (target <= 200)")
+    print(f"bytes per record in the reference table: {bytes_per_record(REFERENCE, data_set):.0f}")
+    plan = engine_plan(data_set)
+    print("EXPLAIN ANALYZE of the engine's query:")
+    print("\n".join(f"  {line}" for line in plan))
+    if any("external merge" in line or "Disk:" in line for line in plan):
+        print("WARNING: the engine's query spilled to disk (a sort or hash larger than work_mem)")
 
 
 def _ms(times: list[float]) -> str:
