@@ -4,10 +4,18 @@ dates that overflow in UTC, records too large; and the original's batch error li
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory, DataTypeFactory
 from stagecraft.apps.records.documents import period_start_texts
-from stagecraft.apps.records.limits import MAX_DOCUMENT_BYTES, MAX_KEY_LENGTH, MAX_KEYS
+from stagecraft.apps.records.limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_KEY_LENGTH,
+    MAX_KEYS,
+    _certainly_fine,
+    _first_problem,
+)
 from stagecraft.apps.records.pipeline import RecordValidationError, prepare_records, prepare_replacement
 from stagecraft.libs.request_body import parse_json
 
@@ -156,3 +164,30 @@ def test_a_data_type_schema_may_not_refer_outside_itself(db):
         DataType(
             name="t", schema={"properties": {"a": {"$ref": "http://example.org/schema.json"}}}
         ).full_clean()
+
+
+# The fast pass never lets through what the full check would refuse.
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=300),
+)
+
+
+@given(
+    record=st.dictionaries(
+        st.text(max_size=140), st.one_of(_scalars, st.lists(_scalars, max_size=3)), max_size=12
+    )
+)
+@settings(max_examples=300)
+def test_the_fast_pass_agrees_with_the_full_check(record):
+    if _certainly_fine(record):
+        assert _first_problem(record) == (None, None)
+
+
+def test_the_fast_pass_takes_a_large_record_to_the_full_check():
+    record = {f"key_{n}": "x" * 300 for n in range(250)}
+    assert not _certainly_fine(record)
+    assert _first_problem(record)[0] is not None
