@@ -99,8 +99,16 @@ def set_up() -> DataSet:
 def ingest(data_set: DataSet, total: int, batch: int) -> dict:
     client = Client(HTTP_HOST="127.0.0.1")
     url = f"/data/{data_set.data_group.name}/{data_set.data_type.name}"
-    timings = {"pipeline": 0.0}
+    timings = {"pipeline": 0.0, "storage": 0.0}
     real_prepare = pipeline_module.prepare_records
+    real_store = write_module.store_documents
+
+    def timed_store(data_set: DataSet, documents: Sequence[dict]) -> int:
+        started = time.perf_counter()
+        try:
+            return real_store(data_set, documents)
+        finally:
+            timings["storage"] += time.perf_counter() - started
 
     def timed_prepare(data_set: DataSet, raw_records: Sequence[object]) -> list[dict]:
         started = time.perf_counter()
@@ -110,6 +118,7 @@ def ingest(data_set: DataSet, total: int, batch: int) -> dict:
             timings["pipeline"] += time.perf_counter() - started
 
     write_module.prepare_records = timed_prepare
+    write_module.store_documents = timed_store
     elapsed = 0.0
     rss_at_tenth = heap_at_tenth = None
     try:
@@ -130,10 +139,12 @@ def ingest(data_set: DataSet, total: int, batch: int) -> dict:
             print(f"\r  posted {min(start + batch, total):,}/{total:,}", end="", file=sys.stderr)
     finally:
         write_module.prepare_records = real_prepare
+        write_module.store_documents = real_store
     print(file=sys.stderr)
     return {
         "seconds": elapsed,
         "pipeline": timings["pipeline"],
+        "storage": timings["storage"],
         "rss_at_tenth": rss_at_tenth,
         "rss": peak_rss_mib(),
         "heap_at_tenth": heap_at_tenth,
@@ -189,10 +200,11 @@ def main() -> None:
     print(f"records:            {args.records:,} in batches of {args.batch:,}")
     print(
         f"write API:          {api['seconds']:.1f} s, {api_rate:,.0f} records/s "
-        f"(pipeline {api['pipeline']:.1f} s, the rest HTTP handling and storage)"
+        f"(pipeline {api['pipeline']:.1f} s, storage {api['storage']:.1f} s, the rest HTTP handling, the "
+        "token, the write log)"
     )
     print(f"COPY baseline:      {copy_seconds:.2f} s, {copy_rate:,.0f} records/s")
-    print(f"ratio:              {api_rate / copy_rate:.1%} of the COPY rate (target >= 20%)")
+    print(f"ratio:              {api_rate / copy_rate:.1%} of the COPY rate (target >= 40%)")
     print(
         f"peak RSS:           {api['rss_at_tenth']:.0f} MiB after 10% of the records, "
         f"{api['rss']:.0f} MiB at the end"
