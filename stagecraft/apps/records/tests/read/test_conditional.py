@@ -326,6 +326,7 @@ def test_every_kind_of_write_changes_the_etag(licensing, client, change):
 
 def test_restoring_trashed_records_changes_the_etag(licensing, client):
     batch = trash_records(licensing, TrashBatch.EMPTIED)
+    assert batch is not None
     before = etag(client)
 
     restore_batch(batch, licensing)
