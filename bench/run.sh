@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs a benchmark against PostgreSQL, each in a database of its own (created and migrated if missing):
 #   ./bench/run.sh api_list | ingest_records | query_records | migrate_data_set | stock_counts | upload_records
-#                  | check_schema | trash_records  [args...]
+#                  | check_schema | trash_records | http_reads  [args...]
 # BENCH_DATABASE_URL=postgres://user@host:5432  chooses the server (default: 127.0.0.1:5432, user postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 name="${1:-}"
 if [ -z "$name" ] || [ ! -f "bench/$name.py" ]; then
-    echo "usage: ./bench/run.sh {api_list|ingest_records|query_records|migrate_data_set|stock_counts|upload_records|check_schema|trash_records} [args]" >&2
+    echo "usage: ./bench/run.sh {api_list|ingest_records|query_records|migrate_data_set|stock_counts|upload_records|check_schema|trash_records|http_reads} [args]" >&2
     exit 2
 fi
 shift

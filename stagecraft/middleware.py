@@ -1,4 +1,5 @@
-"""The project's two guards, answering in the route's own error shape (stagecraft/errors.py).
+"""The project's two guards, answering in the route's own error shape (stagecraft/errors.py), and
+the 304s' headers.
 
 UnstorableUrlMiddleware refuses requests whose URL carries text the database can't store or compare
 (stagecraft/libs/text.py): a NUL character in a path segment (`/data-sets/a%00b`,
@@ -13,6 +14,11 @@ record pipeline).
 
 BusyMiddleware answers 503 with `Retry-After` when a write still met conflicting transactions after
 its retries (stagecraft.libs.retry.Busy), for every route.
+
+NotModifiedMiddleware takes out the `Content-Length: 0` that Django's CommonMiddleware gives every
+response without one, 304s included: a 304 may only carry the length of the answer it stands for
+(RFC 9110 §8.6), and a cache that believed 0 would serve its stored answer cut to nothing. It sits
+above CommonMiddleware in MIDDLEWARE, so that it sees the response after it.
 """
 
 import logging
@@ -80,4 +86,15 @@ class BusyMiddleware:
             f"Try again in {exception.retry_after} second(s).",
         )
         response["Retry-After"] = str(exception.retry_after)
+        return response
+
+
+class NotModifiedMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 304 and response.has_header("Content-Length"):
+            del response["Content-Length"]
         return response

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # Marks the requests that may read from a read replica (none unless DATABASE_REPLICA_URL is set).
     "stagecraft.replica_reads.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Above CommonMiddleware, to take the Content-Length it adds off 304s (RFC 9110 §8.6).
+    "stagecraft.middleware.NotModifiedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

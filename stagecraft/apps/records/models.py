@@ -193,12 +193,21 @@ class RecordCount(models.Model):
     data set list can show counts without counting 100,000s of rows (docs/records.md, "Record counts").
 
     A data set without a row has no records: the row is created by its first write.
+
+    `generation` and `changed_at` are the data set's write stamp: every write of its records (an
+    insert, a replacement, a PATCH, a delete, a trim, the trash...) adds 1 to `generation` and sets
+    `changed_at`, in the same statement as the count, even when the count stays the same. The read
+    API's ETags are made from them (views/conditional.py), so a poll of an unchanged data set is
+    answered 304 without reading a record.
     """
 
     data_set = models.OneToOneField(
         "datasets.DataSet", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     count = models.PositiveBigIntegerField(default=0)
+    # Database defaults too: storage.py writes this row with raw SQL.
+    generation = models.PositiveBigIntegerField(default=0, db_default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.data_set_id}: {self.count} records"

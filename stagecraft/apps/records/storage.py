@@ -61,8 +61,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet, Sum, Value, Window
-from django.db.models.functions import Greatest
+from django.db.models import F, QuerySet, Sum, Window
 from django.utils import timezone
 
 from stagecraft.apps.datasets.services import DataSet
@@ -249,6 +248,8 @@ def patch_record(data_set: DataSet, record_id: str, document: dict) -> bool:
             timestamp=timestamp,
             size=_json_size(document, timestamp, now) if data_set.capped_size else 0,
         )
+        if updated:
+            count_changed(data_set.pk, 0)  # the same count, a new write stamp
         if updated and data_set.capped_size:
             enforce_capped_size(data_set)
         return updated
@@ -283,21 +284,26 @@ def _trim(data_set_id: int, budget: int) -> int:
 
 
 def count_changed(data_set_id: int, difference: int) -> None:
-    """Add `difference` to the data set's record count, creating its row at the first write."""
-    if difference < 0:
-        # Never below 0, whatever was written around storage.py: deleting must not fail on a count.
-        RecordCount.objects.filter(data_set_id=data_set_id).update(
-            count=Greatest(F("count") + difference, Value(0))
+    """Add `difference` to the data set's record count and move its write stamp on (RecordCount's
+    `generation` + 1, `changed_at` now), creating its row at the first write: one upsert, atomic, so
+    concurrent writers add up. Call it for every write of the data set's records, also one that
+    leaves the count as it was (a replacement, a PATCH): the read API's ETags come from the stamp."""
+    table = RecordCount._meta.db_table
+    # Never below 0, whatever was written around storage.py: deleting must not fail on a count.
+    greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+    with connection.cursor() as cursor:
+        # The same upsert on PostgreSQL and SQLite.
+        cursor.execute(
+            f"INSERT INTO {table} (data_set_id, count, generation, changed_at) VALUES (%s, %s, 1, %s) "
+            f"ON CONFLICT (data_set_id) DO UPDATE SET count = {greatest}({table}.count + %s, 0), "
+            f"generation = {table}.generation + 1, changed_at = excluded.changed_at",
+            [
+                data_set_id,
+                max(difference, 0),
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                difference,
+            ],
         )
-    elif difference > 0:
-        table = RecordCount._meta.db_table
-        with connection.cursor() as cursor:
-            # The same upsert on PostgreSQL and SQLite: atomic, so concurrent writers add up.
-            cursor.execute(
-                f"INSERT INTO {table} (data_set_id, count) VALUES (%s, %s) "
-                f"ON CONFLICT (data_set_id) DO UPDATE SET count = {table}.count + excluded.count",
-                [data_set_id, difference],
-            )
 
 
 def _parse_timestamp(value: str | None) -> datetime.datetime | None:

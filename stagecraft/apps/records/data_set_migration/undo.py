@@ -24,6 +24,7 @@ from stagecraft.apps.datasets.services import DataSet, configure
 from stagecraft.libs.validation import summarise
 
 from ..models import DataSetMigration, MigratedRecord, Record
+from ..storage import count_changed, lock_data_set
 from . import log
 from .errors import MappingError
 from .mapping import Mapping
@@ -170,8 +171,10 @@ def _restore(
     result = UndoneDataSet(target.name, added, migration.pk, False, replaced, changes)
     if dry_run:
         return result
+    # A write like any other (storage.py): under the data set's lock, its count and write stamp kept.
+    lock_data_set(target)
     # One statement each: the records written under a noted _id go, the replaced ones come back.
-    Record.objects.filter(data_set=target, record_id__in=noted.values("record_id")).delete()
+    taken, _ = Record.objects.filter(data_set=target, record_id__in=noted.values("record_id")).delete()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Record._meta.db_table} (data_set_id, {_COLUMNS}) "
@@ -179,6 +182,8 @@ def _restore(
             "WHERE migration_id = %s AND replaced",
             [target.pk, migration.pk],
         )
+        put_back = cursor.rowcount
+    count_changed(target.pk, put_back - taken)
     noted.delete()
     try:
         configure(target, migration.config_before or {})

@@ -1,19 +1,20 @@
 """Read API (backdrop-api.md §2): GET, HEAD and OPTIONS on /data/<group>/<type> and on /<name>.
 
 Every response from these handlers, errors included, carries `Access-Control-Allow-Origin: *`.
+Answers carry an ETag and honour If-None-Match (conditional.py).
 """
 
 import hashlib
 import logging
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import chain
 from typing import cast
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
-from django.utils.http import parse_etags
 
 from stagecraft.apps.datasets.services import DataSet
 
@@ -21,6 +22,7 @@ from ..query import Query, QueryError, parse_query, run_query
 from ..query.engine import PAGE_SIZE, raw_pages
 from ..query.output import SPOOL_BYTES, csv_chunks, json_chunks, to_csv
 from .answers import data_store_answer, data_store_error
+from .conditional import answer_etag, none_match_fails, not_modified, with_write_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +45,23 @@ def _options() -> HttpResponse:
     return response
 
 
-def _query_response(request: HttpRequest, data_set: DataSet | None) -> HttpResponseBase:
+def _query_response(request: HttpRequest, data_set: DataSet | None, conditional: bool) -> HttpResponseBase:
+    """The answer; `conditional`: with the ETag made from the data set's write stamp (the data set
+    comes from with_write_stamp()), and 304 when If-None-Match holds it."""
     if data_set is None or not data_set.queryable:
         return _error("data_set not found", 404)
     if request.method == "OPTIONS":
         return _options()
+    args = dict(request.GET.lists())
+    now = timezone.now()  # one moment for the ETag and the answer
+    etag = None
     try:
-        query = parse_query(dict(request.GET.lists()), data_set.raw_queries_allowed)
-        data, more = _rows(data_set, query)
+        query = parse_query(args, data_set.raw_queries_allowed)
+        if conditional:
+            etag = answer_etag(data_set, args, _window(query, now))
+            if none_match_fails(request, etag):
+                return not_modified(etag, _cache_control(data_set))
+        data, more = _rows(data_set, query, now)
     except QueryError as error:
         return _error(error.message, 400)
     response: HttpResponseBase
@@ -63,14 +74,24 @@ def _query_response(request: HttpRequest, data_set: DataSet | None) -> HttpRespo
     else:
         response = _json({"data": data})
     _cache_and_cors(response, data_set, query.csv)
+    if etag:
+        response["ETag"] = etag
     return response
 
 
-def _rows(data_set: DataSet, query: Query) -> tuple[list[dict], Iterator[list[dict]] | None]:
+def _window(query: Query, now: datetime) -> tuple[datetime | None, datetime | None] | None:
+    """The range a window counted back from now stands for at `now` (the answer moves with it)."""
+    if not (query.is_grouped and query.counts_back):
+        return None
+    resolved = query.resolve(now)
+    return resolved.start_at, resolved.end_at
+
+
+def _rows(data_set: DataSet, query: Query, now: datetime) -> tuple[list[dict], Iterator[list[dict]] | None]:
     """The answer's rows: all of them, or (raw reads longer than a page) the first page and an
     iterator over the rest, which streams from the database."""
     if query.is_grouped:
-        return run_query(data_set, query, now=timezone.now()), None
+        return run_query(data_set, query, now=now), None
     pages = raw_pages(data_set, query, PAGE_SIZE)
     first = next(pages, [])
     return first, (pages if len(first) == PAGE_SIZE else None)
@@ -89,18 +110,21 @@ def _streamed(data_set: DataSet, csv: bool, pages: Iterator[list[dict]]) -> Stre
 
 def _cache_and_cors(response: HttpResponseBase, data_set: DataSet, csv: bool) -> None:
     response["Access-Control-Allow-Origin"] = "*"
-    if not data_set.published:
-        # Always JSON, with the warning, even when CSV was asked for.
-        response["Cache-Control"] = "no-cache"
-        return
-    if csv:
+    response["Cache-Control"] = _cache_control(data_set)
+    # Unpublished answers are always JSON, with the warning, even when CSV was asked for.
+    if csv and data_set.published:
         response["Content-Disposition"] = "attachment; filename=export.csv"
-    response["Cache-Control"] = f"max-age={120 if data_set.realtime else 1800}, must-revalidate"
 
 
-def _guarded(request: HttpRequest, data_set: DataSet | None) -> HttpResponseBase:
+def _cache_control(data_set: DataSet) -> str:
+    if not data_set.published:
+        return "no-cache"
+    return f"max-age={120 if data_set.realtime else 1800}, must-revalidate"
+
+
+def _guarded(request: HttpRequest, data_set: DataSet | None, conditional: bool = False) -> HttpResponseBase:
     try:
-        return _query_response(request, data_set)
+        return _query_response(request, data_set, conditional)
     except Exception:
         # Unexpected failures still answer in the API's shape, with the CORS header.
         logger.exception("Read of data set %s failed", getattr(data_set, "name", None))
@@ -108,12 +132,12 @@ def _guarded(request: HttpRequest, data_set: DataSet | None) -> HttpResponseBase
 
 
 def read_by_group_and_type(request: HttpRequest, data_group: str, data_type: str) -> HttpResponseBase:
-    data_set = (
-        DataSet.objects.filter(data_group__name=data_group, data_type__name=data_type)
-        .select_related("data_group", "data_type")
-        .first()
-    )
-    return _guarded(request, data_set)
+    data_set = with_write_stamp(
+        DataSet.objects.filter(data_group__name=data_group, data_type__name=data_type).select_related(
+            "data_group", "data_type"
+        )
+    ).first()
+    return _guarded(request, data_set, conditional=True)
 
 
 def read_by_name(request: HttpRequest, name: str) -> HttpResponseBase:
@@ -131,13 +155,8 @@ def read_by_name(request: HttpRequest, name: str) -> HttpResponseBase:
         digest = hashlib.sha1(response.content)
     etag = f'"{digest.hexdigest()}"'
     response["ETag"] = etag
-    wanted = parse_etags(request.headers.get("If-None-Match", ""))
-    if etag in wanted or "*" in wanted:
-        not_modified = HttpResponse(status=304)
-        for header in ("ETag", "Cache-Control", "Access-Control-Allow-Origin"):
-            if header in response:
-                not_modified[header] = response[header]
-        return not_modified
+    if none_match_fails(request, etag):
+        return not_modified(etag, response.get("Cache-Control"))
     return response
 
 
