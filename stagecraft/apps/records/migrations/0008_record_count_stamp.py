@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     from which the read API makes its ETags. Existing rows start at generation 0, changed_at null."""
 
     dependencies = [
-        ("records", "0006_write_log_and_record_counts"),
+        ("records", "0007_lean_documents"),
     ]
 
     operations = [
