@@ -32,11 +32,6 @@ def text_problem(text: str) -> str | None:
     return f"contains a lone surrogate (\\u{ord(found.group()):04x})"
 
 
-def all_storable(texts: list[str]) -> bool:
-    """True when text_problem() finds nothing in any of the texts (one search over all of them)."""
-    return _UNSTORABLE.search("".join(texts)) is None
-
-
 def json_problem(value: object, where: str) -> tuple[str, str] | None:
     """The first place in a parsed JSON value (keys included) that can't be stored, as (path, why).
 

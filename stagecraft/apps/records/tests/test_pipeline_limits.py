@@ -191,3 +191,16 @@ def test_the_fast_pass_takes_a_large_record_to_the_full_check():
     record = {f"key_{n}": "x" * 300 for n in range(250)}
     assert not _certainly_fine(record)
     assert _first_problem(record)[0] is not None
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "a\ud800b", "\udfff"])
+def test_the_fast_pass_leaves_unstorable_text_to_the_full_check(text):
+    assert not _certainly_fine({"value": text})
+    assert not _certainly_fine({text: 1})
+    assert _first_problem({"value": text})[0] is not None
+
+
+def test_a_backslash_before_u0000_is_only_a_suspicion(data_set):
+    record = {"_timestamp": TS, "path": "C:\\u0000"}
+    assert not _certainly_fine(record)
+    assert prepare_records(data_set, [record])[0]["path"] == "C:\\u0000"
