@@ -41,7 +41,7 @@ from stagecraft.apps.datasets.models import DataGroup, DataSet, DataType  # noqa
 from stagecraft.apps.datasets.schema import compose_schema  # noqa: E402
 from stagecraft.apps.records import schema_impact  # noqa: E402
 from stagecraft.apps.records.models import Record  # noqa: E402
-from stagecraft.apps.records.pipeline import format_checker  # noqa: E402
+from stagecraft.apps.records.schema_check import format_checker  # noqa: E402
 
 GROUP, TYPE = "bench-schema", "bench-schema-claims"
 CHANNELS = ["digital", "paper", "phone", "counter"]

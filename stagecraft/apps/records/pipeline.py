@@ -21,22 +21,17 @@ admin upload, schema migrations) share it.
 import base64
 import datetime
 import functools
-import hashlib
 import json
 import re
-import threading
 from collections.abc import Sequence
 
 from dateutil import parser as date_parser
-from jsonschema import Draft4Validator, FormatChecker
-from jsonschema.exceptions import ValidationError as SchemaError
-from referencing.exceptions import Unresolvable
 
 from stagecraft.apps.datasets.services import DataSet, is_record_key
 
 from .errors import RecordError, RecordValidationError
-from .fastcheck import Check, compile_fast_check
 from .limits import limit_errors
+from .schema_check import ISO_DATETIME, schema_errors
 
 INTERNAL_FIELDS = frozenset({"_timestamp", "_start_at", "_end_at", "_id"})
 TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
@@ -45,15 +40,6 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # The record_id column's width: longer ids are refused with a message rather than a database error.
 MAX_ID_LENGTH = 1000
 _WHITESPACE = re.compile(r"\s")
-
-# The ISO 8601 date-times the original's format checker (isodate) accepted (§1.5): extended or
-# basic form, "T" separator, minutes required, seconds and fractions optional, "Z" or an offset
-# with or without a colon, or no zone at all.
-_ISO_DATETIME = re.compile(
-    r"^(?P<year>\d{4})(?P<dash>-?)(?P<month>\d{2})(?P=dash)(?P<day>\d{2})"
-    r"T(?P<hour>\d{2})(?P<colon>:?)(?P<minute>\d{2})(?:(?P=colon)(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
-    r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?$"
-)
 
 
 def prepare_records(data_set: DataSet, raw_records: Sequence[object]) -> list[dict]:
@@ -76,7 +62,7 @@ def _prepare(data_set: DataSet, raw_records: Sequence[object], auto_ids: list[st
     if unstorable:
         # Nothing else may read these (jsonschema, dateutil, the database): refused at once.
         raise RecordValidationError(unstorable)
-    errors = _schema_errors(data_set, objects)
+    errors = schema_errors(data_set, objects)
     records = [dict(record) for record in objects]
     errors += _set_auto_ids(records, auto_ids)
     for index, record in enumerate(records):
@@ -105,26 +91,6 @@ def _json_objects(raw_records: Sequence[object]) -> list[dict]:
             ]
         )
     return objects
-
-
-def _schema_errors(data_set: DataSet, records: list[dict]) -> list[RecordError]:
-    validator, fast_check = _schema_checks(data_set)
-    errors: list[RecordError] = []
-    for index, record in enumerate(records):
-        # The fast pre-check only ever says "certainly valid"; jsonschema decides and words errors.
-        if fast_check is None or not fast_check(record):
-            try:
-                errors.extend(
-                    RecordError(index, schema_error_field(error), error.message)
-                    for error in validator.iter_errors(record)
-                )
-            except Unresolvable as error:
-                # A $ref in the data type's schema that points nowhere: the records can't be checked.
-                message = (
-                    f"The data set's schema can't be used ({error}); its data type's schema must be fixed"
-                )
-                return [RecordError(None, None, message)]
-    return errors
 
 
 # -- _id from auto_ids (§1.6) ------------------------------------------------------------------
@@ -203,7 +169,7 @@ def parse_time_as_utc(value: str) -> datetime.datetime:
 
     Raises _OutOfRange for date-like text with impossible parts (2012-13-01), ValueError otherwise.
     """
-    match = _ISO_DATETIME.match(value)
+    match = ISO_DATETIME.match(value)
     if match and match["dash"] == "-":
         # The common case, parsed without dateutil (several times faster, same result).
         try:
@@ -284,61 +250,3 @@ def _valid_value(value: object) -> bool:
     if isinstance(value, int):
         return INT64_MIN <= value <= INT64_MAX
     return False
-
-
-# -- the data set's JSON Schema (§1.5) -------------------------------------------------------------
-
-format_checker = FormatChecker(formats=())
-
-
-@format_checker.checks("date-time")
-def is_iso_datetime(value: object) -> bool:
-    """The date-times the original accepted (§1.5); non-strings are the type check's business."""
-    if not isinstance(value, str):
-        return True
-    match = _ISO_DATETIME.match(value)
-    if not match:
-        return False
-    try:
-        datetime.datetime(int(match["year"]), int(match["month"]), int(match["day"]))
-    except ValueError:
-        return False
-    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"] or 0)
-    return hour <= 24 and minute <= 59 and second <= 60
-
-
-_validators: dict[tuple, tuple[Draft4Validator, Check | None]] = {}
-_validators_lock = threading.Lock()
-_MAX_CACHED_VALIDATORS = 500
-
-
-def schema_error_field(error: SchemaError) -> str | None:
-    """The record field a JSON Schema error is about: its path, or the missing required property."""
-    if error.path:
-        return ".".join(str(part) for part in error.path)
-    required = error.validator_value  # the schema's list of required properties, for "required"
-    if error.validator == "required" and isinstance(required, list) and isinstance(error.instance, dict):
-        missing = [name for name in required if name not in error.instance]
-        # jsonschema reports each missing property separately, naming it as repr() in the message.
-        return next((name for name in missing if repr(name) in error.message), None)
-    return None
-
-
-def _schema_checks(data_set: DataSet) -> tuple[Draft4Validator, Check | None]:
-    """The validator and fast pre-check, built once per data set, modification and schema text."""
-    schema = data_set.schema
-    # The data type's schema can change without touching the data set, so the schema text is
-    # part of the key (hashed: composing it is cheap, compiling the validator is not).
-    digest = hashlib.sha1(json.dumps(schema, sort_keys=True).encode()).hexdigest()
-    key = (data_set.pk, data_set.modified, digest)
-    checks = _validators.get(key)
-    if checks is None:
-        checks = (
-            Draft4Validator(schema, format_checker=format_checker),
-            compile_fast_check(schema, is_iso_datetime),
-        )
-        with _validators_lock:
-            if len(_validators) >= _MAX_CACHED_VALIDATORS:
-                _validators.clear()
-            _validators[key] = checks
-    return checks

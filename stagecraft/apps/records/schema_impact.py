@@ -25,7 +25,7 @@ from stagecraft.apps.datasets.services import DataSet, DataType, compose_schema
 from .documents import stored_document
 from .fastcheck import Check, compile_fast_check
 from .models import Record
-from .pipeline import format_checker, is_iso_datetime, schema_error_field
+from .schema_check import format_checker, is_iso_datetime, schema_error_field
 
 PAGE_SIZE = 5000
 EXAMPLES = 5

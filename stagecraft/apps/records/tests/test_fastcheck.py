@@ -8,7 +8,7 @@ from jsonschema import Draft4Validator
 
 from stagecraft.apps.datasets.schema import compose_schema, shipped_data_type_schemas
 from stagecraft.apps.records.fastcheck import compile_fast_check
-from stagecraft.apps.records.pipeline import format_checker, is_iso_datetime
+from stagecraft.apps.records.schema_check import format_checker, is_iso_datetime
 
 VALUES: list[object] = [
     None,
