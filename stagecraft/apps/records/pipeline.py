@@ -10,6 +10,9 @@ Public API:
         an ISO 8601 UTC string, e.g. 2012-12-12T01:01:01+00:00: the documents as stored. The derived
         fields (`_*_start_at`, `_updated_at`) are not added here: documents.py adds them on the way
         out. Records without `_id` keep none: storage gives them one.
+    PreparedBatch(data_set: DataSet, raw_records: Sequence[object])
+        The same, a chunk of CHUNK_SIZE documents at a time (iterate it), for storage to send one
+        chunk to the database while the next is prepared; see the class.
     RecordValidationError(errors: list[RecordError])
         Raised when any record of the batch has any error. `errors` lists every error, in order,
         as (record index, field, message); `messages` the messages alone, as the API answers them.
@@ -23,7 +26,7 @@ import datetime
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from dateutil import parser as date_parser
 
@@ -44,7 +47,7 @@ _WHITESPACE = re.compile(r"\s")
 
 def prepare_records(data_set: DataSet, raw_records: Sequence[object]) -> list[dict]:
     """Validate a batch and turn it into storable documents; see the module docstring."""
-    return _prepare(data_set, raw_records, data_set.auto_ids_list)
+    return [document for chunk in PreparedBatch(data_set, raw_records) for document in chunk]
 
 
 def prepare_replacement(data_set: DataSet, record_id: str, document: object) -> dict:
@@ -53,30 +56,91 @@ def prepare_replacement(data_set: DataSet, record_id: str, document: object) -> 
     that the `_id` is `record_id` whatever the body or `auto_ids` say."""
     if isinstance(document, dict):
         document = {**document, "_id": record_id}
-    return _prepare(data_set, [document], auto_ids=[])[0]
+    return [document for chunk in PreparedBatch(data_set, [document], auto_ids=[]) for document in chunk][0]
 
 
-def _prepare(data_set: DataSet, raw_records: Sequence[object], auto_ids: list[str]) -> list[dict]:
-    objects = _json_objects(raw_records)
-    unstorable = limit_errors(objects)
-    if unstorable:
-        # Nothing else may read these (jsonschema, dateutil, the database): refused at once.
-        raise RecordValidationError(unstorable)
-    errors = schema_errors(data_set, objects)
-    records = [dict(record) for record in objects]
-    errors += _set_auto_ids(records, auto_ids)
-    for index, record in enumerate(records):
-        parse_error = _parse_time_fields(record)
-        if parse_error:
-            errors.append(RecordError(index, *parse_error))
-    for index, record in enumerate(records):
-        record_error = validate_record(record)
-        if record_error:
-            errors.append(RecordError(index, *record_error))
+# Records prepared at a time: small enough that storage can send a chunk to the database while the
+# next is prepared, large enough that each statement carries a good load.
+CHUNK_SIZE = 250
 
-    if errors:
-        raise RecordValidationError(errors)
-    return [_finish(record) for record in records]
+
+class PreparedBatch:
+    """prepare_records() a chunk at a time: iterating gives the batch's documents in chunks, so that
+    storage can send one chunk to the database while the next is being prepared (storage.store_chunks).
+
+    The batch is all or nothing, with the same errors, in the same order, as prepare_records: records
+    that aren't objects or can't be stored are refused at once (when the batch is made); any other
+    error stops the chunks, the rest of the batch is still checked, and the iteration then raises
+    RecordValidationError with every error. The caller stores inside a transaction, which the error
+    rolls back. It can be iterated again (a retried transaction): the chunks already prepared are
+    given again, and the same error raised.
+    """
+
+    def __init__(
+        self,
+        data_set: DataSet,
+        raw_records: Sequence[object],
+        chunk_size: int = CHUNK_SIZE,
+        auto_ids: list[str] | None = None,
+    ) -> None:
+        self.data_set = data_set
+        self.auto_ids = data_set.auto_ids_list if auto_ids is None else auto_ids
+        self.chunk_size = chunk_size
+        self._objects = _json_objects(raw_records)
+        unstorable = limit_errors(self._objects)
+        if unstorable:
+            # Nothing else may read these (jsonschema, dateutil, the database): refused at once.
+            raise RecordValidationError(unstorable)
+        self._chunks: list[list[dict]] = []
+        self._checked = 0  # records checked so far
+        # The errors by stage, each in record order: together, prepare_records' order.
+        self._schema: list[RecordError] = []
+        self._auto_id: list[RecordError] = []
+        self._times: list[RecordError] = []
+        self._rules: list[RecordError] = []
+        self._schema_unusable = False
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+    def __iter__(self) -> Iterator[list[dict]]:
+        given = 0
+        while True:
+            if given < len(self._chunks):
+                given += 1
+                yield self._chunks[given - 1]
+            elif self._checked < len(self._objects):
+                self._check_next_chunk()
+            else:
+                break
+        errors = self._schema + self._auto_id + self._times + self._rules
+        if errors:
+            raise RecordValidationError(errors)
+
+    def _check_next_chunk(self) -> None:
+        start = self._checked
+        objects = self._objects[start : start + self.chunk_size]
+        self._checked += len(objects)
+        if not self._schema_unusable:
+            found = schema_errors(self.data_set, objects, offset=start)
+            if found and found[0].index is None:
+                # The schema can't be used: that one error stands for the schema's.
+                self._schema, self._schema_unusable = found, True
+            else:
+                self._schema += found
+        records = [dict(record) for record in objects]
+        if not self._auto_id:
+            self._auto_id = _set_auto_ids(records, self.auto_ids, offset=start)
+        for index, record in enumerate(records, start):
+            parse_error = _parse_time_fields(record)
+            if parse_error:
+                self._times.append(RecordError(index, *parse_error))
+        for index, record in enumerate(records, start):
+            record_error = validate_record(record)
+            if record_error:
+                self._rules.append(RecordError(index, *record_error))
+        if not (self._schema or self._auto_id or self._times or self._rules):
+            self._chunks.append([_finish(record) for record in records])
 
 
 def _json_objects(raw_records: Sequence[object]) -> list[dict]:
@@ -96,7 +160,7 @@ def _json_objects(raw_records: Sequence[object]) -> list[dict]:
 # -- _id from auto_ids (§1.6) ------------------------------------------------------------------
 
 
-def _set_auto_ids(records: list[dict], auto_ids: list[str]) -> list[RecordError]:
+def _set_auto_ids(records: list[dict], auto_ids: list[str], offset: int = 0) -> list[RecordError]:
     """Set each record's `_id` from the `auto_ids` fields, or name the fields that the first record
     lacking some lacks (one error for the batch, as the original stopped at that record)."""
     if not auto_ids:
@@ -105,7 +169,7 @@ def _set_auto_ids(records: list[dict], auto_ids: list[str]) -> list[RecordError]
         missing = [key for key in auto_ids if key not in record]
         if missing:
             message = f"The following required id fields are missing: {', '.join(missing)}"
-            return [RecordError(index, ", ".join(missing), message)]
+            return [RecordError(index + offset, ", ".join(missing), message)]
     for record in records:
         record["_id"] = auto_id(record, auto_ids)
     return []

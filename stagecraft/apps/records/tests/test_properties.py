@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 from stagecraft.apps.records.models import Record
-from stagecraft.apps.records.pipeline import RecordValidationError, prepare_records
+from stagecraft.apps.records.pipeline import PreparedBatch, RecordValidationError, prepare_records
 from stagecraft.apps.records.query import QueryError, parse_query, run_query
 from stagecraft.apps.records.query.parsing import ALLOWED_PARAMETERS
 from stagecraft.apps.records.storage import store_documents
@@ -143,3 +143,20 @@ def test_the_query_parser_and_engine_answer_only_query_errors(data_set, args, ra
     assert isinstance(message, str)
     assert message
     json.dumps(rows, default=str)
+
+
+def _prepared(data_set, batch, chunk_size):
+    """The documents and errors of a batch prepared `chunk_size` records at a time."""
+    try:
+        return [
+            document for chunk in PreparedBatch(data_set, batch, chunk_size=chunk_size) for document in chunk
+        ], []
+    except RecordValidationError as error:
+        return None, error.errors
+
+
+@BOUNDED
+@given(batch=st.lists(records, max_size=9), chunk_size=st.integers(min_value=1, max_value=4))
+def test_a_batch_prepared_in_chunks_answers_as_the_whole_batch(data_set, batch, chunk_size):
+    # The whole batch in one chunk is how the pipeline always checked a batch.
+    assert _prepared(data_set, batch, chunk_size) == _prepared(data_set, batch, len(batch) + 1)
