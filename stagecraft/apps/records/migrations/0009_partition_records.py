@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("records", "0006_write_log_and_record_counts"),
+        ("records", "0008_record_count_stamp"),
     ]
 
     operations = [
