@@ -21,7 +21,7 @@ import resource
 import sys
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -103,10 +103,12 @@ def ingest(data_set: DataSet, total: int, batch: int) -> dict:
     real_prepare = pipeline_module.prepare_records
     real_store = write_module.store_documents
 
-    def timed_store(data_set: DataSet, documents: Sequence[dict]) -> int:
+    def timed_store(
+        data_set: DataSet, documents: Iterable[dict], now: datetime.datetime | None = None
+    ) -> int:
         started = time.perf_counter()
         try:
-            return real_store(data_set, documents)
+            return real_store(data_set, documents, now)
         finally:
             timings["storage"] += time.perf_counter() - started
 

@@ -160,6 +160,10 @@ RECORDS_TRASH_RETENTION_DAYS = env_int("RECORDS_TRASH_RETENTION_DAYS", 30)
 # so that grouping hashes in memory instead of sorting on disk (docs/records.md, "Aggregate reads").
 RECORDS_QUERY_WORK_MEM_MB = env_int("RECORDS_QUERY_WORK_MEM_MB", 64)
 
+# The number of hash partitions of the records table on PostgreSQL, read once: when migration
+# records.0009 partitions it (docs/deployment.md, "The partitioned record store").
+RECORDS_PARTITIONS = env_int("RECORDS_PARTITIONS", 16)
+
 # -- Security (docs/security.md) ---------------------------------------------------------------
 
 # Proxies whose X-Forwarded-For is believed, as addresses or networks; empty, the connection's own

@@ -77,27 +77,34 @@ class _SecondsToDuration(Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s * INTERVAL '1 second')")
 
 
-def _newest(timed: bool) -> Subquery:
+def _newest(timed: bool, only: int | None = None) -> Subquery:
     """The data set's newest `_timestamp` (read backwards from the (data_set, timestamp) index), or
-    when its newest record without one was written."""
+    when its newest record without one was written. `only`: the one data set's id, as a constant,
+    so that PostgreSQL plans for its partition alone rather than for every partition."""
     column = "timestamp" if timed else "updated_at"
-    records = Record.objects.filter(data_set=OuterRef("pk"), timestamp__isnull=not timed)
+    data_set = Q(data_set=OuterRef("pk")) if only is None else Q(data_set_id=only)
+    records = Record.objects.filter(data_set, timestamp__isnull=not timed)
     return Subquery(records.order_by(f"-{column}").values(column)[:1], output_field=DateTimeField())
 
 
-def with_last_updated(data_sets: QuerySet) -> QuerySet:
-    """Annotates `last_updated`, the data set's last update (NULL when it has no record)."""
-    return data_sets.annotate(last_updated=_LaterOf(_newest(timed=True), _newest(timed=False)))
+def with_last_updated(data_sets: QuerySet, only: int | None = None) -> QuerySet:
+    """Annotates `last_updated`, the data set's last update (NULL when it has no record). `only`:
+    the id of the one data set `data_sets` holds, when it holds one."""
+    newest = _LaterOf(_newest(timed=True, only=only), _newest(timed=False, only=only))
+    return data_sets.annotate(last_updated=newest)
 
 
-def with_freshness(data_sets: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
-    """Annotates `last_updated` and `freshness` (FRESH, STALE or NEVER) as of `now`."""
+def with_freshness(
+    data_sets: QuerySet, now: datetime.datetime | None = None, only: int | None = None
+) -> QuerySet:
+    """Annotates `last_updated` and `freshness` (FRESH, STALE or NEVER) as of `now`; `only` as for
+    with_last_updated()."""
     now = now or timezone.now()
     oldest_fresh = ExpressionWrapper(
         Value(now, output_field=DateTimeField()) - _SecondsToDuration(F("max_age_expected")),
         output_field=DateTimeField(),
     )
-    return with_last_updated(data_sets).annotate(
+    return with_last_updated(data_sets, only).annotate(
         freshness=Case(
             When(last_updated__isnull=True, then=Value(NEVER)),
             When(Q(max_age_expected__isnull=False, last_updated__lte=oldest_fresh), then=Value(STALE)),
@@ -144,7 +151,7 @@ def freshness_of(data_set: DataSet, now: datetime.datetime | None = None) -> Fre
     """The data set's freshness, in one query."""
     now = now or timezone.now()
     state, last_updated = (
-        with_freshness(DataSet.objects.filter(pk=data_set.pk), now)
+        with_freshness(DataSet.objects.filter(pk=data_set.pk), now, only=data_set.pk)
         .values_list("freshness", "last_updated")
         .get()
     )

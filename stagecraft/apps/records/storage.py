@@ -41,9 +41,9 @@ what every caller wants, and a write costs no SAVEPOINT and RELEASE).
 Record counts. Each function keeps the data set's RecordCount row in step with its rows, in the same
 transaction (an upsert adding the difference: concurrent writers add up), so that the data set list
 reads counts without counting. An upsert counts the documents it inserted (not those it replaced):
-on PostgreSQL from the statement's RETURNING (xmax = 0, true for a row the statement inserted), on
-SQLite by looking up the batch's ids first (SQLite runs one writer at a time). Code that adds or
-removes Record rows elsewhere must do the same.
+on PostgreSQL in the upsert statement itself (the ids the table did not hold before it), on SQLite
+by looking up the batch's ids first; exact either way, as a data set's writes take turns (its lock,
+or SQLite's one writer at a time). Code that adds or removes Record rows elsewhere must do the same.
 
 Capped size. A data set with a `capped_size` of N bytes keeps at most N bytes of documents (each
 document measured as its compact JSON text in UTF-8, kept in the `size` column). After each write,
@@ -199,20 +199,24 @@ def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: li
     table = Record._meta.db_table
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATE_FIELDS)
     sql = (
+        "WITH stored AS ("
         f"INSERT INTO {table} (data_set_id, record_id, timestamp, updated_at, data, size) "
         "SELECT %s, row->0->>'_id', (row->>2)::timestamptz, %s, row->0, (row->>1)::integer "
         "FROM jsonb_array_elements(%s::jsonb) AS row "
         f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates} "
-        # xmax is 0 in the version of a row this statement inserted, not in one it updated.
-        "RETURNING (xmax = 0)"
+        # The ids that were new. Not RETURNING (xmax = 0): a partitioned table returns no system
+        # column. The outer query reads the table as it was before the statement.
+        "RETURNING record_id) "
+        f"SELECT count(*) FROM stored WHERE NOT EXISTS (SELECT FROM {table} AS before "
+        "WHERE before.data_set_id = %s AND before.record_id = stored.record_id)"
     )
     batch = json.dumps(
         [[row.document, row.size, row.timestamp.isoformat() if row.timestamp else None] for row in rows],
         separators=(",", ":"),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [data_set_id, updated_at, batch])
-        return sum(1 for (inserted,) in cursor.fetchall() if inserted)
+        cursor.execute(sql, [data_set_id, updated_at, batch, data_set_id])
+        return cursor.fetchone()[0]
 
 
 def empty_data_set(data_set: DataSet) -> int:
@@ -276,8 +280,10 @@ def _trim(data_set_id: int, budget: int) -> int:
     deleted = 0
     for start in range(0, len(ids), BATCH_SIZE):
         # Record has no signal receivers and nothing points at it, so this is Django's fast delete:
-        # one DELETE statement per batch, no rows loaded.
-        count, _ = Record.objects.filter(id__in=ids[start : start + BATCH_SIZE]).delete()
+        # one DELETE statement per batch, no rows loaded. The data set too, not the ids alone, so
+        # that PostgreSQL reads only its partition (docs/deployment.md).
+        batch = ids[start : start + BATCH_SIZE]
+        count, _ = Record.objects.filter(data_set_id=data_set_id, id__in=batch).delete()
         deleted += count
     count_changed(data_set_id, -deleted)
     return deleted

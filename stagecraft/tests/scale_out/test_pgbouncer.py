@@ -1,12 +1,15 @@
-"""Stagecraft behind a real PgBouncer in transaction pooling mode (DATABASE_POOLED=true): migrations,
-the write and read APIs, the configuration API, the admin and the scheduler. The PgBouncer of the
-fixture hands consecutive transactions to different server connections, so anything that leaned on
-session state across transactions would fail here (stagecraft/testing/postgres_cluster.py)."""
+"""Stagecraft behind a real PgBouncer in transaction pooling mode (DATABASE_POOLED=true): migrations
+(the records table partitioned, its rows moved in batches), the write and read APIs, the
+configuration API, the admin and the scheduler. The PgBouncer of the fixture hands consecutive
+transactions to different server connections, so anything that leaned on session state across
+transactions would fail here (stagecraft/testing/postgres_cluster.py)."""
 
 import csv
 import io
+import re
 
 import pytest
+from django.db.migrations.loader import MigrationLoader
 
 from stagecraft.testing.app_server import app_environment, manage
 from stagecraft.testing.postgres_cluster import connect
@@ -77,3 +80,57 @@ def test_without_database_pooled_a_streamed_read_breaks_behind_pgbouncer(pooled,
     unpooled = app_environment(DATABASE_URL=pgbouncer.url(pooled.database))
     with pytest.raises(AssertionError, match="does not exist"):
         manage(unpooled, "shell", "--no-imports", "-c", COUNT_THROUGH_ITERATOR)
+
+
+def _partitions_planned(pgbouncer, database: str, statement: str) -> set[str]:
+    with connect(pgbouncer.url(database), autocommit=True) as connection:
+        plan = [line for (line,) in connection.execute(f"EXPLAIN {statement}").fetchall()]
+    return {name for line in plan for name in re.findall(r"\brecords_record_p\d+\b", line)}
+
+
+def _records_migration_parent() -> str:
+    """The migration before records.0009 (the one that partitions the table)."""
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    parents = graph.node_map[("records", "0009_partition_records")].parents
+    (name,) = [parent.key[1] for parent in parents if parent.key[0] == "records"]
+    return name
+
+
+def test_the_records_table_was_partitioned_through_pgbouncer_and_a_read_plans_one_partition(
+    pooled, pgbouncer
+):
+    data_set = pooled.new_data_set()
+    assert pooled.write(data_set, [{"_timestamp": TIMESTAMP, "channel": "web", "count": 1}]).status == 200
+    with connect(pgbouncer.url(pooled.database), autocommit=True) as connection:
+        ((kind, partitions),) = connection.execute(
+            "SELECT relkind, (SELECT count(*) FROM pg_inherits WHERE inhparent = oid) "
+            "FROM pg_class WHERE oid = 'records_record'::regclass"
+        ).fetchall()
+        ((data_set_id,),) = connection.execute(
+            "SELECT id FROM datasets_dataset WHERE name = %s", [data_set["name"]]
+        ).fetchall()
+    assert (kind, partitions) == ("p", 16)
+    read = f"SELECT data FROM records_record WHERE data_set_id = {data_set_id} ORDER BY id LIMIT 1000"
+    assert len(_partitions_planned(pgbouncer, pooled.database, read)) == 1
+
+
+def test_the_partitioning_migration_moves_records_through_pgbouncer(pooled, pgbouncer):
+    data_set = pooled.new_data_set()
+    records = [
+        {"_id": f"m{number}", "_timestamp": TIMESTAMP, "channel": "web", "count": number}
+        for number in range(MANY)
+    ]
+    assert pooled.write(data_set, records).status == 200
+    environment = pooled.site.environment
+    try:
+        manage(environment, "migrate", "records", _records_migration_parent())
+        with connect(pgbouncer.url(pooled.database), autocommit=True) as connection:
+            ((kind,),) = connection.execute(
+                "SELECT relkind FROM pg_class WHERE oid = 'records_record'::regclass"
+            ).fetchall()
+        assert kind == "r"
+    finally:
+        migrated = manage(environment, "migrate")
+    assert re.search(r"records_record: copying [\d,]+ rows into records_record_partitioned", migrated)
+    assert "records_record: now partitioned by data_set_id" in migrated
+    assert len(pooled.read(data_set).json()["data"]) == MANY
