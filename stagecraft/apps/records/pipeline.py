@@ -80,12 +80,12 @@ class PreparedBatch:
         self,
         data_set: DataSet,
         raw_records: Sequence[object],
-        chunk_size: int = CHUNK_SIZE,
+        chunk_size: int | None = None,
         auto_ids: list[str] | None = None,
     ) -> None:
         self.data_set = data_set
         self.auto_ids = data_set.auto_ids_list if auto_ids is None else auto_ids
-        self.chunk_size = chunk_size
+        self.chunk_size = chunk_size or CHUNK_SIZE
         self._objects = _json_objects(raw_records)
         unstorable = limit_errors(self._objects)
         if unstorable:

@@ -10,6 +10,9 @@ Public API:
         Then applies the capped-size rule. Returns the number of rows written (after removing
         duplicates). Call inside transaction.atomic() to make a larger unit all-or-nothing; it is
         atomic on its own.
+    store_chunks(data_set: DataSet, chunks: Iterable[list[dict]]) -> int
+        The same for a batch given in chunks (a pipeline.PreparedBatch), each chunk sent to the
+        database while the next is prepared (upserts.py).
     empty_data_set(data_set: DataSet) -> int
         Deletes every record of the data set in one statement; returns how many went.
     delete_record(data_set: DataSet, record_id: str) -> bool
@@ -58,7 +61,7 @@ import json
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet, Sum, Window
@@ -69,11 +72,10 @@ from stagecraft.libs.retry import retry_on_conflict
 
 from .documents import full_document, stored_document
 from .models import Record, RecordCount
+from .upserts import Row, upsert_chunks
 
+# Documents per upsert statement when a batch comes whole (store_documents).
 BATCH_SIZE = 1000
-# Ids looked up per query on SQLite, within its limit of bound parameters.
-ID_LOOKUP_SIZE = 500
-UPDATE_FIELDS = ["timestamp", "updated_at", "data", "size"]
 
 
 def store_documents(
@@ -81,33 +83,48 @@ def store_documents(
 ) -> int:
     """Upsert documents by `_id`; see the module docstring. `now` (default: the current time) is the
     `_updated_at` they get: the demo back-fills history with it."""
+    batch = list(documents)
+    return store_chunks(
+        data_set, [batch[start : start + BATCH_SIZE] for start in range(0, len(batch), BATCH_SIZE)], now
+    )
+
+
+def store_chunks(
+    data_set: DataSet, chunks: Iterable[list[dict]], now: datetime.datetime | None = None
+) -> int:
+    """store_documents() of a batch given in chunks, one upsert statement each, sent to PostgreSQL
+    without waiting for the one before (upserts.py): a pipeline.PreparedBatch prepares its next chunk
+    while the database stores the last. A later duplicate wins, in its chunk as across chunks.
+    Returns the number of distinct `_id`s written. `chunks` is iterated again if the write is
+    retried; an error it raises rolls the whole write back."""
     now = now or timezone.now()
     capped = bool(data_set.capped_size)
-    rows: dict[str, _Row] = {}
-    for document in documents:
-        document = stored_document(document)
-        if "_id" not in document:
-            document = {**document, "_id": uuid.uuid4().hex}
-        record_id = document["_id"]
-        timestamp = _parse_timestamp(document.get("_timestamp"))
-        # Later duplicates win.
-        rows[record_id] = _Row(
-            record_id, timestamp, document, _json_size(document, timestamp, now) if capped else 0
-        )
-    # A fixed order keeps concurrent batches that share ids from deadlocking on row locks.
-    ordered = [rows[key] for key in sorted(rows)]
+    written: set[str] = set()
+
+    def rows_of(chunk: list[dict]) -> list[Row]:
+        rows: dict[str, Row] = {}
+        for document in chunk:
+            document = stored_document(document)
+            if "_id" not in document:
+                document = {**document, "_id": uuid.uuid4().hex}
+            record_id = document["_id"]
+            timestamp = _parse_timestamp(document.get("_timestamp"))
+            # Later duplicates win.
+            rows[record_id] = Row(
+                record_id, timestamp, document, _json_size(document, timestamp, now) if capped else 0
+            )
+        written.update(rows)
+        return list(rows.values())
 
     def write() -> None:
-        inserted = sum(
-            _upsert(data_set.pk, now, ordered[start : start + BATCH_SIZE])
-            for start in range(0, len(ordered), BATCH_SIZE)
-        )
+        written.clear()
+        inserted = upsert_chunks(data_set.pk, now, (rows_of(chunk) for chunk in chunks))
         count_changed(data_set.pk, inserted)
-        if capped and ordered:
+        if capped and written:
             enforce_capped_size(data_set)
 
     write_locked(data_set, write)
-    return len(ordered)
+    return len(written)
 
 
 # The first key of the records' advisory locks (the second is the data set's id), so that they
@@ -148,75 +165,6 @@ def write_locked(data_set: DataSet, work: Callable[[], T]) -> T:
                 _held.reset(token)
 
     return retry_on_conflict(attempt)
-
-
-class _Row(NamedTuple):
-    record_id: str
-    timestamp: datetime.datetime | None
-    document: dict
-    size: int
-
-
-def _upsert(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> int:
-    """One INSERT ... ON CONFLICT (data_set, record_id) DO UPDATE for the rows; returns how many of
-    them were new."""
-    if connection.vendor == "postgresql":
-        return _upsert_postgresql(data_set_id, updated_at, rows)
-    ids = [row.record_id for row in rows]
-    existing = sum(
-        Record.objects.filter(
-            data_set_id=data_set_id, record_id__in=ids[start : start + ID_LOOKUP_SIZE]
-        ).count()
-        for start in range(0, len(ids), ID_LOOKUP_SIZE)
-    )
-    Record.objects.bulk_create(
-        [
-            Record(
-                data_set_id=data_set_id,
-                record_id=row.record_id,
-                timestamp=row.timestamp,
-                updated_at=updated_at,
-                data=row.document,
-                size=row.size,
-            )
-            for row in rows
-        ],
-        update_conflicts=True,
-        unique_fields=["data_set", "record_id"],
-        update_fields=UPDATE_FIELDS,
-    )
-    return len(rows) - existing
-
-
-def _upsert_postgresql(data_set_id: int, updated_at: datetime.datetime, rows: list[_Row]) -> int:
-    """The statement bulk_create builds, with the batch sent as one JSON parameter.
-
-    Django 5.2's bulk_create sends PostgreSQL arrays through UNNEST, and psycopg escapes every quote
-    of every JSON document in such arrays with a Python regex: that was the slowest part of a write
-    (with building a model instance per row). One JSON text of [document, size, timestamp] triples
-    is quoted by libpq in C instead, and the statement's text stays the same for every batch.
-    """
-    table = Record._meta.db_table
-    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATE_FIELDS)
-    sql = (
-        "WITH stored AS ("
-        f"INSERT INTO {table} (data_set_id, record_id, timestamp, updated_at, data, size) "
-        "SELECT %s, row->0->>'_id', (row->>2)::timestamptz, %s, row->0, (row->>1)::integer "
-        "FROM jsonb_array_elements(%s::jsonb) AS row "
-        f"ON CONFLICT (data_set_id, record_id) DO UPDATE SET {updates} "
-        # The ids that were new. Not RETURNING (xmax = 0): a partitioned table returns no system
-        # column. The outer query reads the table as it was before the statement.
-        "RETURNING record_id) "
-        f"SELECT count(*) FROM stored WHERE NOT EXISTS (SELECT FROM {table} AS before "
-        "WHERE before.data_set_id = %s AND before.record_id = stored.record_id)"
-    )
-    batch = json.dumps(
-        [[row.document, row.size, row.timestamp.isoformat() if row.timestamp else None] for row in rows],
-        separators=(",", ":"),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [data_set_id, updated_at, batch, data_set_id])
-        return cursor.fetchone()[0]
 
 
 def empty_data_set(data_set: DataSet) -> int:

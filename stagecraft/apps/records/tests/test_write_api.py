@@ -120,19 +120,24 @@ def test_missing_id_fields_name_the_first_record_that_lacks_some(client, transac
 
 
 def test_it_rolls_back_the_batch_when_storing_fails(client, data_set, monkeypatch):
-    from stagecraft.apps.records import storage
+    from stagecraft.apps.records import pipeline, storage
 
     calls = []
-    real_upsert = storage._upsert
+    real_upsert_chunks = storage.upsert_chunks
 
-    def fail_on_second_chunk(data_set_id, updated_at, rows):
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise RuntimeError("database went away")
-        return real_upsert(data_set_id, updated_at, rows)
+    def fail_on_second_chunk(data_set_id, updated_at, chunks):
+        def chunks_then_failure():
+            for rows in chunks:
+                calls.append(len(rows))
+                if len(calls) == 2:
+                    raise RuntimeError("database went away")
+                yield rows
 
-    monkeypatch.setattr(storage, "BATCH_SIZE", 2)
-    monkeypatch.setattr(storage, "_upsert", fail_on_second_chunk)
+        return real_upsert_chunks(data_set_id, updated_at, chunks_then_failure())
+
+    # The first chunk's statement is sent (on PostgreSQL, in the pipeline) before the second fails.
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(storage, "upsert_chunks", fail_on_second_chunk)
     client.raise_request_exception = False
     response = post(client, URL, [{"_timestamp": TS, "_id": f"r{i}"} for i in range(4)])
     assert response.status_code == 500

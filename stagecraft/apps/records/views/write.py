@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from stagecraft.apps.datasets.services import DataSet
 from stagecraft.libs.client_address import caller, client_address
 
-from ..pipeline import RecordValidationError, prepare_records, prepare_replacement
-from ..storage import delete_record, empty_data_set, patch_record, store_documents, write_locked
+from ..pipeline import PreparedBatch, RecordValidationError, prepare_replacement
+from ..storage import delete_record, empty_data_set, patch_record, store_chunks, write_locked
 from ..writelog import DATA_SET_TOKEN, DELETED, EMPTIED, PATCHED, STORED, record_write
 from .answers import records_refused, unknown_data_set, write_refused, written, wrong_content_type
 from .auth import refuse_unless_authorised
@@ -100,13 +100,14 @@ def _post(request: HttpRequest, data_set: DataSet, message: str | None = None) -
             f"Expected a JSON object or a list of JSON objects, not {_json_type(body)}.",
         )
     try:
-        documents = prepare_records(data_set, body)
+        # Checked a chunk at a time as storage sends the chunks before: a batch with an error is
+        # rolled back whole, and answered with every error of the batch.
+        documents = PreparedBatch(data_set, body)
+        stored = write_locked(
+            data_set, lambda: _record(request, data_set, STORED, store_chunks(data_set, documents))
+        )
     except RecordValidationError as error:
         return records_refused(error.errors)
-    # All or nothing, with its line in the write log.
-    stored = write_locked(
-        data_set, lambda: _record(request, data_set, STORED, store_documents(data_set, documents))
-    )
     _log(request, data_set, "stored records", stored)
     return written(message)
 
