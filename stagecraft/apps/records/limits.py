@@ -31,10 +31,11 @@ _FLAT_TYPES = {str, int, float, bool, type(None)}
 _SUSPECT_TEXT = re.compile(r"\\u0000|[\ud800-\udfff]")
 
 
-def limit_errors(records: list[dict]) -> list[RecordError]:
-    """One error for each record that can't be stored or is too large; see the module docstring."""
+def limit_errors(records: list[dict], offset: int = 0) -> list[RecordError]:
+    """One error for each record that can't be stored or is too large; see the module docstring.
+    Records are counted from `offset` (a chunk of a larger batch)."""
     errors = []
-    for index, record in enumerate(records):
+    for index, record in enumerate(records, offset):
         if _certainly_fine(record):
             continue
         message, field = _first_problem(record)

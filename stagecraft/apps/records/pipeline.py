@@ -69,11 +69,11 @@ class PreparedBatch:
     storage can send one chunk to the database while the next is being prepared (storage.store_chunks).
 
     The batch is all or nothing, with the same errors, in the same order, as prepare_records: records
-    that aren't objects or can't be stored are refused at once (when the batch is made); any other
-    error stops the chunks, the rest of the batch is still checked, and the iteration then raises
-    RecordValidationError with every error. The caller stores inside a transaction, which the error
-    rolls back. It can be iterated again (a retried transaction): the chunks already prepared are
-    given again, and the same error raised.
+    that aren't objects are refused at once (when the batch is made); any error stops the chunks,
+    the rest of the batch is still checked, and the iteration then raises RecordValidationError with
+    every error (only those of records that can't be stored or are too large, when there are any).
+    The caller stores inside a transaction, which the error rolls back. It can be iterated again (a
+    retried transaction): the chunks already prepared are given again, and the same error raised.
     """
 
     def __init__(
@@ -87,13 +87,12 @@ class PreparedBatch:
         self.auto_ids = data_set.auto_ids_list if auto_ids is None else auto_ids
         self.chunk_size = chunk_size or CHUNK_SIZE
         self._objects = _json_objects(raw_records)
-        unstorable = limit_errors(self._objects)
-        if unstorable:
-            # Nothing else may read these (jsonschema, dateutil, the database): refused at once.
-            raise RecordValidationError(unstorable)
         self._chunks: list[list[dict]] = []
         self._checked = 0  # records checked so far
-        # The errors by stage, each in record order: together, prepare_records' order.
+        # Records that can't be stored or are too large: when there are any, the batch is refused
+        # with these errors alone, and nothing else reads those records (jsonschema, dateutil).
+        self._unstorable: list[RecordError] = []
+        # The other errors by stage, each in record order: together, prepare_records' order.
         self._schema: list[RecordError] = []
         self._auto_id: list[RecordError] = []
         self._times: list[RecordError] = []
@@ -113,7 +112,7 @@ class PreparedBatch:
                 self._check_next_chunk()
             else:
                 break
-        errors = self._schema + self._auto_id + self._times + self._rules
+        errors = self._unstorable or self._schema + self._auto_id + self._times + self._rules
         if errors:
             raise RecordValidationError(errors)
 
@@ -121,6 +120,9 @@ class PreparedBatch:
         start = self._checked
         objects = self._objects[start : start + self.chunk_size]
         self._checked += len(objects)
+        self._unstorable += limit_errors(objects, offset=start)
+        if self._unstorable:
+            return  # the batch is refused for these: the rest of it is only checked for the same
         if not self._schema_unusable:
             found = schema_errors(self.data_set, objects, offset=start)
             if found and found[0].index is None:
@@ -139,7 +141,7 @@ class PreparedBatch:
             record_error = validate_record(record)
             if record_error:
                 self._rules.append(RecordError(index, *record_error))
-        if not (self._schema or self._auto_id or self._times or self._rules):
+        if not (self._unstorable or self._schema or self._auto_id or self._times or self._rules):
             self._chunks.append([_finish(record) for record in records])
 
 

@@ -60,7 +60,11 @@ def test_iterating_again_gives_the_same_chunks_and_the_same_error(data_set):
     assert first.value.errors == second.value.errors
 
 
-def test_records_that_cannot_be_stored_are_refused_when_the_batch_is_made(data_set):
+def test_records_that_cannot_be_stored_are_refused_with_those_errors_alone(data_set):
+    batch = [{"_timestamp": "nope"}, good(1), {"_timestamp": TS, "channel": "a\x00"}, {"count": 1e400}]
     with pytest.raises(RecordValidationError) as caught:
-        PreparedBatch(data_set, [good(0), {"_timestamp": TS, "channel": "a\x00"}], chunk_size=1)
-    assert caught.value.messages == ["Record 2: channel contains a NUL character (\\u0000)"]
+        list(PreparedBatch(data_set, batch, chunk_size=1))
+    assert caught.value.messages == [
+        "Record 3: channel contains a NUL character (\\u0000)",
+        "Record 4: count is not a finite number",
+    ]
