@@ -75,10 +75,10 @@ LOCK = 1 if connection.vendor == "postgresql" else 0
 
 def test_a_batch_costs_a_fixed_number_of_queries(data_set, django_assert_num_queries):
     # SAVEPOINT, the lock (PostgreSQL), one INSERT ... ON CONFLICT, the record count's upsert, RELEASE;
-    # on SQLite, first a look-up of the batch's ids (to count the new ones). (SQLite caps parameters per
-    # statement at 999, so there Django splits batches over 150 rows; PostgreSQL sends 1,000 rows per
-    # statement.)
-    queries = (5 if connection.vendor == "sqlite" else 4) + LOCK
+    # on PostgreSQL first the id sequence's last value (to count the new rows), on SQLite a look-up
+    # of the batch's ids. (SQLite caps parameters per statement at 999, so there Django splits
+    # batches over 150 rows; PostgreSQL sends 1,000 rows per statement.)
+    queries = 5 + LOCK
     with django_assert_num_queries(queries):
         store_documents(data_set, [doc(str(n)) for n in range(10)])
     with django_assert_num_queries(queries):
