@@ -16,7 +16,7 @@ no new data set, no records, no revision (only the log's line saying so).
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import reversion
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -27,8 +27,8 @@ from stagecraft.apps.datasets.services import DataGroup, DataSet, DataType, conf
 from stagecraft.libs.validation import summarise
 
 from ..models import DataSetMigration, Record
-from ..pipeline import RecordValidationError, prepare_records
-from ..storage import store_documents
+from ..pipeline import PreparedBatch, RecordValidationError, prepare_records
+from ..storage import store_chunks
 from . import log
 from .errors import MappingError, MigrationFailed
 from .mapping import Mapping
@@ -132,17 +132,18 @@ def _migrate(
         last_pk = rows[-1][0]
         records = [transform_record(data, mapping.key_mapping, mapping.value_mapping) for _, data in rows]
         report.records_read += len(records)
+        batch = PreparedBatch(new, records)
         try:
-            documents = prepare_records(new, records)
+            # Once a record has failed nothing more is written: the transaction will be rolled back.
+            if logged is not None and not report.records_failed:
+                report.records_written += _store(logged, new, batch, report)
+            documents = [document for chunk in batch for document in chunk]
         except RecordValidationError:
             _diagnose(new, records, report)
         else:
             report.records_valid += len(documents)
             if len(report.sample) < SAMPLE_SIZE:
                 report.sample.extend(documents[: SAMPLE_SIZE - len(report.sample)])
-            # Once a record has failed nothing more is written: the transaction will be rolled back.
-            if logged is not None and not report.records_failed:
-                report.records_written += _store(logged, new, documents, report)
         if progress is not None:
             progress(len(rows))
     if logged is not None:
@@ -151,14 +152,25 @@ def _migrate(
     return report
 
 
-def _store(logged: DataSetMigration, target: DataSet, documents: list[dict], report: MigrationReport) -> int:
-    """Store a batch; into a target that existed, keeping what it replaces first (log.py)."""
-    for document in documents:
-        # Ids are given here rather than by storage, so that the log knows every record written.
-        document.setdefault("_id", uuid.uuid4().hex)
-    if not report.created:
-        report.records_replaced += log.keep_replaced(logged, target, [d["_id"] for d in documents])
-    return store_documents(target, documents)
+def _store(logged: DataSetMigration, target: DataSet, batch: PreparedBatch, report: MigrationReport) -> int:
+    """Store a batch (storage.store_chunks); into a target that existed, keeping what it replaces
+    first (log.py). A record that fails validation rolls the batch's writes back and raises
+    RecordValidationError."""
+
+    def with_ids() -> Iterator[list[dict]]:
+        for chunk in batch:
+            for document in chunk:
+                # Ids are given here rather than by storage, so that the log knows every record written.
+                document.setdefault("_id", uuid.uuid4().hex)
+            yield chunk
+
+    if report.created:
+        # Each chunk is sent while the next is checked.
+        return store_chunks(target, with_ids())
+    # The replaced records are kept before anything is written (their ids: the whole batch checked).
+    chunks = list(with_ids())
+    report.records_replaced += log.keep_replaced(logged, target, [d["_id"] for c in chunks for d in c])
+    return store_chunks(target, chunks)
 
 
 def _old_data_set(mapping: Mapping) -> DataSet:
