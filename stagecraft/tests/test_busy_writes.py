@@ -76,7 +76,7 @@ def test_inside_an_outer_transaction_the_conflict_goes_to_its_owner():
 @pytest.mark.django_db
 def test_a_busy_record_write_answers_503_with_retry_after_in_the_data_stores_shape(client):
     DataSetFactory.create(data_group__name="g", data_type__name="t", bearer_token="secret")
-    with mock.patch("stagecraft.apps.records.views.write.store_documents", side_effect=Busy("conflicts")):
+    with mock.patch("stagecraft.apps.records.views.write.store_chunks", side_effect=Busy("conflicts")):
         response = client.post(
             "/data/g/t",
             json.dumps({"_timestamp": "2014-01-20T00:00:00Z"}),
