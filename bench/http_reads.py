@@ -30,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -40,14 +39,13 @@ from query_records import bench_data_set, load  # noqa: E402  (sets Django up)
 
 from stagecraft.apps.records.models import Record, RecordCount  # noqa: E402
 from stagecraft.apps.records.storage import count_changed  # noqa: E402
-from stagecraft.testing.postgres_cluster import free_port  # noqa: E402
+from stagecraft.testing.app_server import serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = (
     "/data/bench/transactions-by-channel?group_by=channel&period=week"
     "&end_at=2024-01-01T00:00:00Z&duration=52&collect=count:sum"
 )
-START_SECONDS = 60
 
 
 def prepare(records: int, reload: bool) -> None:
@@ -61,10 +59,9 @@ def prepare(records: int, reload: bool) -> None:
     count_changed(data_set.pk, 0)
 
 
-def serve(log: Path) -> tuple[subprocess.Popen, int]:
-    """gunicorn with 2 workers, as the Procfile runs it, on a free port."""
-    port = free_port()
-    environment = {
+def production_environment() -> dict[str, str]:
+    """The production settings as the Procfile runs them, on plain HTTP."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "stagecraft.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(40),
@@ -73,35 +70,6 @@ def serve(log: Path) -> tuple[subprocess.Popen, int]:
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "DATABASE_CONN_MAX_AGE": "600",
     }
-    with log.open("ab") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "stagecraft.wsgi:application",
-                f"--bind=127.0.0.1:{port}",
-                "--workers=2",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_status", timeout=5) as answer:
-                if answer.status == 200:
-                    return server, port
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            server.terminate()
-            sys.exit(f"gunicorn did not answer within {START_SECONDS} s:\n{log.read_text()}")
-        time.sleep(0.2)
 
 
 def fetch(port: int, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
@@ -230,8 +198,9 @@ def main() -> None:
     connection.close()
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "gunicorn.log"
-        server, port = serve(log)
-        try:
+        # gunicorn with 2 workers, as the Procfile runs it, on a free port.
+        with serving(production_environment(), log, workers=2, access_log=False) as app:
+            port = app.port
             status, headers, body = fetch(port, {})
             if status != 200:
                 sys.exit(f"The dashboard query answered {status}: {body[:500]!r}\n{log.read_text()}")
@@ -265,9 +234,6 @@ def main() -> None:
                 time.sleep(max(1.0, 2 * max(run.latencies_ms.values()) / 1000))
             cold, conditional = runs
             print(f"ratio: {conditional.rate / cold.rate:.0f}x the requests per second with If-None-Match")
-        finally:
-            server.terminate()
-            server.wait(timeout=START_SECONDS)
 
 
 if __name__ == "__main__":

@@ -107,6 +107,7 @@ class App:
     """An HTTP client of the served app, with its own cookies (a browser's session)."""
 
     def __init__(self, port: int, log: Path) -> None:
+        self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.log = log
         self.cookies = CookieJar()
@@ -154,8 +155,10 @@ def _authorised(headers: dict[str, str], token: str | None) -> dict[str, str]:
 
 
 @contextmanager
-def serving(environment: dict[str, str], log: Path) -> Iterator[App]:
-    """gunicorn serving Stagecraft in this environment (one sync worker, its log in `log`) until the
+def serving(
+    environment: dict[str, str], log: Path, workers: int = 1, access_log: bool = True
+) -> Iterator[App]:
+    """gunicorn serving Stagecraft in this environment (sync workers, its log in `log`) until the
     block ends."""
     port = free_port()
     with log.open("ab") as output:
@@ -166,8 +169,8 @@ def serving(environment: dict[str, str], log: Path) -> Iterator[App]:
                 "gunicorn",
                 "stagecraft.wsgi:application",
                 f"--bind=127.0.0.1:{port}",
-                "--workers=1",
-                "--access-logfile=-",
+                f"--workers={workers}",
+                *(["--access-logfile=-"] if access_log else []),
             ],
             cwd=ROOT,
             env=environment,
