@@ -235,7 +235,12 @@ def _swap(connection: BaseDatabaseWrapper, table: str, new: str, columns: str, l
             _execute(connection, f"ALTER INDEX {temporary} RENAME TO {name}")
     sequence = sequence or f"{table}_id_seq"
     _execute(connection, f"ALTER SEQUENCE {new}_id_seq RENAME TO {sequence}")
-    _execute(connection, "SELECT setval(%s::regclass, %s, false)", [sequence, max(next_id, greatest + 1)])
+    # As given last (is_called), not as due next: the write path reads pg_sequence_last_value() to tell
+    # the rows an upsert inserts (upserts.py), and a sequence not yet called has none.
+    last_given = max(next_id, greatest + 1) - 1
+    _execute(
+        connection, "SELECT setval(%s::regclass, %s, %s)", [sequence, max(last_given, 1), last_given > 0]
+    )
     return copied
 
 

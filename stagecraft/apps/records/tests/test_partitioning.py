@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
 from stagecraft.apps.records import partitioning
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import Record, RecordCount
 from stagecraft.apps.records.storage import store_documents
 
 pytestmark = pytest.mark.skipif(
@@ -116,6 +116,8 @@ def test_it_partitions_a_table_keeping_its_rows_names_and_sequence(scratch):
         "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = %s::regclass", [SCRATCH]
     )
     assert sorted(name for (name,) in partitions) == [f"{SCRATCH}_p{n}" for n in range(4)]
+    # The sequence's last value is the old one's (upserts count the rows they insert by it).
+    assert sql("SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, 'id'))", [SCRATCH]) == [(500,)]
     assert next_id(SCRATCH) == 501
     # Nothing of the work is left behind.
     assert sql("SELECT count(*) FROM pg_class WHERE relname LIKE 'scratch_record_partitioned%%'") == [(0,)]
@@ -251,5 +253,8 @@ def test_the_migration_moves_existing_records_and_back(capsys):
     assert rows("records_record") == stored
     assert len(stored) == 26
     assert "records_record: copying 26 rows into records_record_partitioned" in capsys.readouterr().out
-    store_documents(data_set, [{"_id": "written after", "count": 26}])
+    # The first write after the migration replaces one record and adds one: the count adds one (the
+    # upsert tells the rows it inserted by their ids, above the sequence's last value).
+    store_documents(data_set, [{"_id": "r0", "count": -1}, {"_id": "written after", "count": 26}])
     assert Record.objects.get(record_id="written after").pk > max(row[0] for row in stored)
+    assert RecordCount.objects.get(data_set=data_set).count == 27 == Record.objects.count()
