@@ -13,6 +13,7 @@ from stagecraft.apps.records.limits import (
     MAX_DOCUMENT_BYTES,
     MAX_KEY_LENGTH,
     MAX_KEYS,
+    _all_certainly_fine,
     _certainly_fine,
     _first_problem,
 )
@@ -190,6 +191,7 @@ def test_the_fast_pass_agrees_with_the_full_check(record):
 def test_the_fast_pass_takes_a_large_record_to_the_full_check():
     record = {f"key_{n}": "x" * 300 for n in range(250)}
     assert not _certainly_fine(record)
+    assert not _all_certainly_fine([record, {"small": 1}])
     assert _first_problem(record)[0] is not None
 
 
@@ -197,6 +199,7 @@ def test_the_fast_pass_takes_a_large_record_to_the_full_check():
 def test_the_fast_pass_leaves_unstorable_text_to_the_full_check(text):
     assert not _certainly_fine({"value": text})
     assert not _certainly_fine({text: 1})
+    assert not _all_certainly_fine([{"other": 1}, {"value": text}])
     assert _first_problem({"value": text})[0] is not None
 
 
