@@ -44,9 +44,10 @@ what every caller wants, and a write costs no SAVEPOINT and RELEASE).
 Record counts. Each function keeps the data set's RecordCount row in step with its rows, in the same
 transaction (an upsert adding the difference: concurrent writers add up), so that the data set list
 reads counts without counting. An upsert counts the documents it inserted (not those it replaced):
-on PostgreSQL in the upsert statement itself (the ids the table did not hold before it), on SQLite
-by looking up the batch's ids first; exact either way, as a data set's writes take turns (its lock,
-or SQLite's one writer at a time). Code that adds or removes Record rows elsewhere must do the same.
+on PostgreSQL by their row ids, above the id sequence's last value read before the write
+(upserts.py), on SQLite by looking up the batch's ids first; exact either way, as a data set's
+writes take turns (its lock, or SQLite's one writer at a time). Code that adds or removes Record
+rows elsewhere must do the same.
 
 Capped size. A data set with a `capped_size` of N bytes keeps at most N bytes of documents (each
 document measured as its compact JSON text in UTF-8, kept in the `size` column). After each write,

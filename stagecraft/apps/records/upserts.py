@@ -51,11 +51,13 @@ def upsert_chunks(data_set_id: int, updated_at: datetime.datetime, chunks: Itera
             cursor = connection.cursor()
             cursor.execute(sql, [data_set_id, updated_at, _batch_json(rows), last_id])
             cursors.append(cursor)
-    inserted = 0
+    # The new rows' ids, as a set: a record whose `_id` comes again in a later chunk of the same
+    # write is inserted by one statement and replaced by the next, which returns its new id again.
+    inserted: set[int] = set()
     for cursor in cursors:
         with cursor:
-            inserted += cursor.fetchone()[0]
-    return inserted
+            inserted.update(cursor.fetchone()[0])
+    return len(inserted)
 
 
 def _upsert_sqlite(data_set_id: int, updated_at: datetime.datetime, rows: list[Row]) -> int:
@@ -106,7 +108,7 @@ def _postgresql_statement() -> str:
         # The rows this statement inserted: their ids are above the last one given before the
         # write (_last_id_given); a replaced row keeps its older id. (Not RETURNING (xmax = 0): a
         # partitioned table returns no system column.)
-        "RETURNING id) SELECT count(*) FILTER (WHERE id > %s) FROM stored"
+        "RETURNING id) SELECT coalesce(array_agg(id) FILTER (WHERE id > %s), '{}') FROM stored"
     )
 
 

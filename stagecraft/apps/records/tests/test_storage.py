@@ -6,13 +6,14 @@ import pytest
 from django.db import connection
 
 from stagecraft.apps.datasets.tests.factories import DataSetFactory
-from stagecraft.apps.records.models import Record
+from stagecraft.apps.records.models import Record, RecordCount
 from stagecraft.apps.records.pipeline import prepare_records
 from stagecraft.apps.records.storage import (
     delete_record,
     empty_data_set,
     enforce_capped_size,
     patch_record,
+    store_chunks,
     store_documents,
 )
 
@@ -169,3 +170,21 @@ def test_records_without_a_timestamp_go_first(db):
 def test_uncapped_data_sets_do_not_measure_documents(data_set):
     store_documents(data_set, [doc("a")])
     assert Record.objects.get().size == 0
+
+
+# -- a batch in chunks -------------------------------------------------------------------------
+
+
+def test_chunks_count_each_new_record_once_and_the_later_duplicate_wins(data_set):
+    store_documents(data_set, [doc("old", count=0)])
+    chunks = [[doc("a", count=1), doc("old", count=1)], [doc("b", count=2)], [doc("a", count=3), doc("c")]]
+
+    assert store_chunks(data_set, chunks) == 4
+
+    assert (
+        RecordCount.objects.get(data_set=data_set).count
+        == Record.objects.filter(data_set=data_set).count()
+        == 4
+    )
+    assert Record.objects.get(data_set=data_set, record_id="a").data["count"] == 3
+    assert Record.objects.get(data_set=data_set, record_id="old").data["count"] == 1
