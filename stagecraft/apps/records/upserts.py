@@ -10,8 +10,8 @@ Public API (for storage.py only: everything else writes through storage.py):
 
 On PostgreSQL the statements go through psycopg's pipeline mode: each is sent as soon as its chunk
 is ready, without waiting for the one before to finish, so the database stores a chunk while Python
-prepares the next (a pipeline.PreparedBatch does its checks as it is iterated); the counts are read
-once all are sent. On SQLite, one statement after another.
+prepares the next (a pipeline.PreparedBatch does its checks as it is iterated); the new rows' ids
+are read once all are sent. On SQLite, one statement after another.
 """
 
 import datetime
