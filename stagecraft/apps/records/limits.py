@@ -35,11 +35,11 @@ _SUSPECT_TEXT = re.compile(r"\\u0000|[\ud800-\udfff]")
 def limit_errors(records: list[dict], offset: int = 0) -> list[RecordError]:
     """One error for each record that can't be stored or is too large; see the module docstring.
     Records are counted from `offset` (a chunk of a larger batch)."""
-    if _all_certainly_fine(records):
+    if _certainly_fine(records):
         return []
     errors = []
     for index, record in enumerate(records, offset):
-        if _certainly_fine(record):
+        if _certainly_fine([record]):
             continue
         message, field = _first_problem(record)
         if message:
@@ -47,10 +47,11 @@ def limit_errors(records: list[dict], offset: int = 0) -> list[RecordError]:
     return errors
 
 
-def _all_certainly_fine(records: list[dict]) -> bool:
-    """_certainly_fine() of a whole chunk of records at once, in a few passes in C: all flat, keys
-    short text, and their JSON text together clean and within one record's size limit (so each
-    record is). False says nothing: each record is then looked at on its own."""
+def _certainly_fine(records: list[dict]) -> bool:
+    """The common case at a fraction of _first_problem()'s cost, in a few passes in C rather than
+    Python loops: records that are flat, with short text keys, whose JSON text together holds nothing
+    unstorable and fits one record's size limit (so each record does). Asked of a whole chunk first,
+    then of each record on its own. False says nothing: _first_problem() then looks properly."""
     if not records or max(map(len, records)) > MAX_KEYS:
         return False
     keys = list(chain.from_iterable(records))
@@ -61,28 +62,8 @@ def _all_certainly_fine(records: list[dict]) -> bool:
     try:
         text = json.dumps(records, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except ValueError:
-        return False
-    if (
-        len(text) > MAX_DOCUMENT_BYTES // 4
-        and len(text.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES
-    ):
-        return False
-    return _SUSPECT_TEXT.search(text) is None
-
-
-def _certainly_fine(record: dict) -> bool:
-    """The common case at a fraction of _first_problem()'s cost, in C rather than Python loops: a
-    flat record of short keys, text and finite numbers whose JSON text holds nothing unstorable and
-    fits the size limit. False says nothing: _first_problem() then looks properly."""
-    if len(record) > MAX_KEYS or not set(map(type, record.values())) <= _FLAT_TYPES:
-        return False
-    if not set(map(type, record)) <= {str} or max(map(len, record), default=0) > MAX_KEY_LENGTH:
-        return False
-    try:
-        text = json.dumps(record, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except ValueError:
         return False  # a number that is not finite, or an integer of thousands of digits
-    # A character is at most 4 bytes of UTF-8: most records need no encoding to be measured.
+    # A character is at most 4 bytes of UTF-8: most texts need no encoding to be measured.
     if (
         len(text) > MAX_DOCUMENT_BYTES // 4
         and len(text.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES

@@ -13,7 +13,6 @@ from stagecraft.apps.records.limits import (
     MAX_DOCUMENT_BYTES,
     MAX_KEY_LENGTH,
     MAX_KEYS,
-    _all_certainly_fine,
     _certainly_fine,
     _first_problem,
 )
@@ -177,33 +176,41 @@ _scalars = st.one_of(
 )
 
 
-@given(
-    record=st.dictionaries(
-        st.text(max_size=140), st.one_of(_scalars, st.lists(_scalars, max_size=3)), max_size=12
-    )
+_records = st.dictionaries(
+    st.text(max_size=140), st.one_of(_scalars, st.lists(_scalars, max_size=3)), max_size=12
 )
+
+
+@given(record=_records)
 @settings(max_examples=300)
 def test_the_fast_pass_agrees_with_the_full_check(record):
-    if _certainly_fine(record):
+    if _certainly_fine([record]):
         assert _first_problem(record) == (None, None)
+
+
+@given(records=st.lists(_records, max_size=5))
+@settings(max_examples=300)
+def test_the_fast_pass_of_a_chunk_agrees_with_the_full_check(records):
+    if _certainly_fine(records):
+        assert all(_first_problem(record) == (None, None) for record in records)
 
 
 def test_the_fast_pass_takes_a_large_record_to_the_full_check():
     record = {f"key_{n}": "x" * 300 for n in range(250)}
-    assert not _certainly_fine(record)
-    assert not _all_certainly_fine([record, {"small": 1}])
+    assert not _certainly_fine([record])
+    assert not _certainly_fine([record, {"small": 1}])
     assert _first_problem(record)[0] is not None
 
 
 @pytest.mark.parametrize("text", ["a\x00b", "a\ud800b", "\udfff"])
 def test_the_fast_pass_leaves_unstorable_text_to_the_full_check(text):
-    assert not _certainly_fine({"value": text})
-    assert not _certainly_fine({text: 1})
-    assert not _all_certainly_fine([{"other": 1}, {"value": text}])
+    assert not _certainly_fine([{"value": text}])
+    assert not _certainly_fine([{text: 1}])
+    assert not _certainly_fine([{"other": 1}, {"value": text}])
     assert _first_problem({"value": text})[0] is not None
 
 
 def test_a_backslash_before_u0000_is_only_a_suspicion(data_set):
     record = {"_timestamp": TS, "path": "C:\\u0000"}
-    assert not _certainly_fine(record)
+    assert not _certainly_fine([record])
     assert prepare_records(data_set, [record])[0]["path"] == "C:\\u0000"
