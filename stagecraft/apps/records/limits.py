@@ -7,8 +7,11 @@ message per such record, naming the record (counted from 1) and the field.
 """
 
 import json
-import re
-from itertools import chain
+import math
+from itertools import chain, compress, repeat
+from operator import is_
+
+import orjson
 
 from stagecraft.libs.text import json_problem, text_problem
 
@@ -27,9 +30,6 @@ _BYTES_PER_CHARACTER = 6
 _BYTES_PER_SCALAR = 24
 _BYTES_PER_ITEM = 4
 _FLAT_TYPES = {str, int, float, bool, type(None)}
-# In a record's JSON text: the escape of a NUL (or a backslash before "u0000": only a suspicion,
-# the full check decides) and lone surrogates.
-_SUSPECT_TEXT = re.compile(r"\\u0000|[\ud800-\udfff]")
 
 
 def limit_errors(records: list[dict], offset: int = 0) -> list[RecordError]:
@@ -49,28 +49,31 @@ def limit_errors(records: list[dict], offset: int = 0) -> list[RecordError]:
 
 def _certainly_fine(records: list[dict]) -> bool:
     """The common case at a fraction of _first_problem()'s cost, in a few passes in C rather than
-    Python loops: records that are flat, with short text keys, whose JSON text together holds nothing
-    unstorable and fits one record's size limit (so each record does). Asked of a whole chunk first,
-    then of each record on its own. False says nothing: _first_problem() then looks properly."""
+    Python loops: records that are flat, with short text keys, finite numbers, and whose JSON text
+    together holds nothing unstorable and fits one record's size limit (so each record does). Asked
+    of a whole chunk first, then of each record on its own. False says nothing: _first_problem()
+    then looks properly."""
     if not records or max(map(len, records)) > MAX_KEYS:
         return False
     keys = list(chain.from_iterable(records))
     if not set(map(type, keys)) <= {str} or max(map(len, keys), default=0) > MAX_KEY_LENGTH:
         return False
-    if not set(map(type, chain.from_iterable(map(dict.values, records)))) <= _FLAT_TYPES:
+    values = list(chain.from_iterable(map(dict.values, records)))
+    types = set(map(type, values))
+    if not types <= _FLAT_TYPES:
         return False
+    # orjson writes NaN and infinity as null: they are looked for first. A sum is finite only when
+    # every float is (a sum too large for a float says nothing either way, and is looked at properly).
+    if float in types:
+        floats = compress(values, map(is_, map(type, values), repeat(float)))
+        if not math.isfinite(sum(floats)):
+            return False
     try:
-        text = json.dumps(records, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        return False  # a number that is not finite, or an integer of thousands of digits
-    # A character is at most 4 bytes of UTF-8: most texts need no encoding to be measured.
-    if (
-        len(text) > MAX_DOCUMENT_BYTES // 4
-        and len(text.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES
-    ):
-        return False
-    # JSON writes a NUL as the escape \u0000; a lone surrogate stays as it is.
-    return _SUSPECT_TEXT.search(text) is None
+        text = orjson.dumps(records)  # compact, UTF-8: its length is the records' size
+    except orjson.JSONEncodeError:
+        return False  # a lone surrogate, or an integer beyond 64 bits
+    # JSON writes a NUL as the escape \u0000 (a backslash before "u0000" is only a suspicion).
+    return len(text) <= MAX_DOCUMENT_BYTES and b"\\u0000" not in text
 
 
 def _first_problem(record: dict) -> tuple[str | None, str | None]:
