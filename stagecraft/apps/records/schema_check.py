@@ -17,6 +17,7 @@ modification and its schema's text, and kept for later batches.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -70,6 +71,13 @@ def is_iso_datetime(value: object) -> bool:
     """The date-times the original accepted (§1.5); non-strings are the type check's business."""
     if not isinstance(value, str):
         return True
+    return _is_iso_datetime_text(value)
+
+
+# Records of a batch mostly share their few timestamps (one per period, times the channels or
+# regions): each distinct text is matched once.
+@functools.lru_cache(maxsize=4096)
+def _is_iso_datetime_text(value: str) -> bool:
     match = ISO_DATETIME.match(value)
     if not match:
         return False

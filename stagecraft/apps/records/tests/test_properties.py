@@ -160,3 +160,38 @@ def _prepared(data_set, batch, chunk_size):
 def test_a_batch_prepared_in_chunks_answers_as_the_whole_batch(data_set, batch, chunk_size):
     # The whole batch in one chunk is how the pipeline always checked a batch.
     assert _prepared(data_set, batch, chunk_size) == _prepared(data_set, batch, len(batch) + 1)
+
+
+# The record rules' fast pass of a chunk never lets through what validate_record refuses.
+_rule_values = st.one_of(
+    values,
+    st.datetimes(timezones=st.just(UTC)),
+    st.sampled_from(["", "with space", "x" * 300, "é" * 300]),
+)
+_rule_records = st.dictionaries(keys, _rule_values, max_size=6)
+
+
+@given(chunk=st.lists(_rule_records, max_size=5))
+@BOUNDED
+def test_the_rules_fast_pass_of_a_chunk_agrees_with_validate_record(chunk):
+    from stagecraft.apps.records.pipeline import _certainly_valid, validate_record
+
+    if _certainly_valid(chunk):
+        assert all(validate_record(record) is None for record in chunk)
+
+
+def test_the_rules_fast_pass_takes_the_common_chunk_and_leaves_the_rest():
+    from stagecraft.apps.records.pipeline import _certainly_valid
+
+    moment = datetime(2014, 1, 1, tzinfo=UTC)
+    good = {"_id": "a.b", "_timestamp": moment, "channel": "paper", "count": 1, "rate": 0.5, "ok": None}
+    assert _certainly_valid([good, dict(good, _id="c")])
+    for bad in (
+        {"when": moment},  # a datetime outside the time fields
+        {"_timestamp": "2014-01-01"},  # a time field left unparsed
+        {"count": 2**63},
+        {"_id": "a b"},
+        {"_id": ""},
+        {"_other": 1},
+    ):
+        assert not _certainly_valid([good, dict(good, **bad)]), bad
