@@ -24,7 +24,7 @@ from stagecraft.apps.datasets.services import DataSet, DataType, compose_schema
 
 from .documents import stored_document
 from .fastcheck import Check, compile_fast_check
-from .models import Record
+from .pages import stored_pages
 from .schema_check import format_checker, is_iso_datetime, schema_error_field
 
 PAGE_SIZE = 5000
@@ -141,15 +141,6 @@ def _check_data_set(
 
 def _stored_records(data_set_id: int, page_size: int) -> Iterator[tuple[str, dict]]:
     """(record _id, document) of every record of the data set, a page at a time."""
-    last = 0
-    while True:
-        page = list(
-            Record.objects.filter(data_set_id=data_set_id, pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "record_id", "data")[:page_size]
-        )
-        if not page:
-            return
-        last = page[-1][0]
-        for _, record_id, document in page:
-            yield record_id, document
+    for page in stored_pages(data_set_id, page_size):
+        for record in page:
+            yield record.record_id, record.data

@@ -10,9 +10,13 @@ Public API:
         Then applies the capped-size rule. Returns the number of rows written (after removing
         duplicates). Call inside transaction.atomic() to make a larger unit all-or-nothing; it is
         atomic on its own.
-    store_chunks(data_set: DataSet, chunks: Iterable[list[dict]]) -> int
+    store_chunks(data_set: DataSet, chunks: Iterable[list[dict]], *, all_new: bool = False) -> int
         The same for a batch given in chunks (a pipeline.PreparedBatch), each chunk sent to the
-        database while the next is prepared (upserts.py).
+        database while the next is prepared (upserts.py). With `all_new` the caller expects none of
+        the `_id`s to be stored yet, nor any to come twice (a migration into a data set it has just
+        created): the rows go in with COPY, the fastest way in (on PostgreSQL); if one was stored
+        after all, the write is rolled back and AlreadyStored raised, for the caller to store the
+        chunks again without `all_new`.
     empty_data_set(data_set: DataSet) -> int
         Deletes every record of the data set in one statement; returns how many went.
     delete_record(data_set: DataSet, record_id: str) -> bool
@@ -58,13 +62,14 @@ aggregate query while under budget.
 
 import contextvars
 import datetime
+import functools
 import json
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet, Sum, Window
 from django.utils import timezone
 
@@ -73,7 +78,7 @@ from stagecraft.libs.retry import retry_on_conflict
 
 from .documents import full_document, stored_document
 from .models import Record, RecordCount
-from .upserts import Row, upsert_chunks
+from .upserts import Row, copy_chunks, is_unique_violation, upsert_chunks
 
 # Documents per upsert statement when a batch comes whole (store_documents).
 BATCH_SIZE = 1000
@@ -90,8 +95,16 @@ def store_documents(
     )
 
 
+class AlreadyStored(Exception):
+    """store_chunks(all_new=True) met an `_id` that was stored already; the write was rolled back."""
+
+
 def store_chunks(
-    data_set: DataSet, chunks: Iterable[list[dict]], now: datetime.datetime | None = None
+    data_set: DataSet,
+    chunks: Iterable[list[dict]],
+    now: datetime.datetime | None = None,
+    *,
+    all_new: bool = False,
 ) -> int:
     """store_documents() of a batch given in chunks, one upsert statement each, sent to PostgreSQL
     without waiting for the one before (upserts.py): a pipeline.PreparedBatch prepares its next chunk
@@ -119,7 +132,16 @@ def store_chunks(
 
     def write() -> None:
         written.clear()
-        inserted = upsert_chunks(data_set.pk, now, (rows_of(chunk) for chunk in chunks))
+        rows = (rows_of(chunk) for chunk in chunks)
+        if all_new and connection.vendor == "postgresql":
+            try:
+                inserted = copy_chunks(data_set.pk, now, rows)
+            except IntegrityError as error:
+                if not is_unique_violation(error):
+                    raise
+                raise AlreadyStored() from None  # out of write_locked(), which rolls the write back
+        else:
+            inserted = upsert_chunks(data_set.pk, now, rows)
         count_changed(data_set.pk, inserted)
         if capped and written:
             enforce_capped_size(data_set)
@@ -261,6 +283,8 @@ def count_changed(data_set_id: int, difference: int) -> None:
         )
 
 
+# A batch's records share their few timestamps: each text is parsed once.
+@functools.lru_cache(maxsize=4096)
 def _parse_timestamp(value: str | None) -> datetime.datetime | None:
     if value is None:
         return None

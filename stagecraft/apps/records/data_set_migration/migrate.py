@@ -27,8 +27,9 @@ from stagecraft.apps.datasets.services import DataGroup, DataSet, DataType, conf
 from stagecraft.libs.validation import summarise
 
 from ..models import DataSetMigration, Record
+from ..pages import PageReader, StoredRecord, reading_pages
 from ..pipeline import PreparedBatch, RecordValidationError, prepare_records
-from ..storage import store_chunks
+from ..storage import AlreadyStored, store_chunks
 from . import log
 from .errors import MappingError, MigrationFailed
 from .mapping import Mapping
@@ -68,11 +69,17 @@ def migrate_data_sets(
     """
     who = log.performer(user, performed_by)
     reports: list[MigrationReport] = []
+    # Outside a caller's transaction, what this one changes is the mappings' targets alone.
+    outermost = not transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic(), reversion.create_revision(atomic=False):
             for mapping in mappings:
-                reports.append(_migrate(mapping, dry_run, batch_size, progress, who))
+                written = {(report.mapping.new_group, report.mapping.new_type) for report in reports}
+                alongside = outermost and (mapping.old_group, mapping.old_type) not in written
+                reports.append(_migrate(mapping, dry_run, batch_size, progress, who, alongside))
             if any(report.records_failed for report in reports) and not dry_run:
+                for report in reports:
+                    report.records_written = 0  # rolled back, as the log says (log.log_unwritten)
                 raise MigrationFailed(reports)
             reversion.set_comment(_comment(reports))
             if user is not None:
@@ -109,8 +116,10 @@ def migrate_data_set(
 
 
 def _migrate(
-    mapping: Mapping, dry_run: bool, batch_size: int, progress: Progress | None, who: str
+    mapping: Mapping, dry_run: bool, batch_size: int, progress: Progress | None, who: str, alongside: bool
 ) -> MigrationReport:
+    """One mapping, inside migrate_data_sets' transaction. With `alongside`, the old data set holds
+    no change that this transaction made (see pages.reading_pages)."""
     old = _old_data_set(mapping)
     report = MigrationReport(mapping=mapping, old_config=old.to_dict(), dry_run=dry_run)
     new = _target(old, mapping, report)
@@ -120,36 +129,125 @@ def _migrate(
         logged = log.start(report, old, new, who)
         report.migration_id = logged.pk
 
-    last_pk = 0
-    while True:
-        rows = list(
-            Record.objects.filter(data_set=old, pk__gt=last_pk)
-            .order_by("pk")
-            .values_list("pk", "data")[:batch_size]
-        )
-        if not rows:
-            break
-        last_pk = rows[-1][0]
-        records = [transform_record(data, mapping.key_mapping, mapping.value_mapping) for _, data in rows]
-        report.records_read += len(records)
-        batch = PreparedBatch(new, records)
-        try:
-            # Once a record has failed nothing more is written: the transaction will be rolled back.
-            if logged is not None and not report.records_failed:
-                report.records_written += _store(logged, new, batch, report)
-            documents = [document for chunk in batch for document in chunk]
-        except RecordValidationError:
-            _diagnose(new, records, report)
-        else:
-            report.records_valid += len(documents)
-            if len(report.sample) < SAMPLE_SIZE:
-                report.sample.extend(documents[: SAMPLE_SIZE - len(report.sample)])
-        if progress is not None:
-            progress(len(rows))
+    # A new data set's records are streamed (_store_streamed) when its old data set's pages can be
+    # read on a connection of their own: only committed records are seen there.
+    streamed = alongside and logged is not None and report.created
+    with reading_pages(old.pk, batch_size, alongside=streamed) as reader:
+        after: int | None = 0
+        if streamed and reader.separate:
+            after = _store_streamed(new, mapping, reader, report, progress)
+        # Every page one at a time, or those left after a streamed page failed (only validated).
+        for page in reader.pages(after) if after is not None else ():
+            records = [transform_record(row.data, mapping.key_mapping, mapping.value_mapping) for row in page]
+            report.records_read += len(records)
+            batch = PreparedBatch(new, records)
+            try:
+                # Once a record has failed nothing more is written: the transaction will be rolled back.
+                if logged is not None and not report.records_failed:
+                    report.records_written += _store(logged, new, batch, report)
+                documents = [document for chunk in batch for document in chunk]
+            except RecordValidationError:
+                _diagnose(new, records, report)
+            else:
+                _count_valid(report, documents)
+            if progress is not None:
+                progress(len(page))
     if logged is not None:
         report.records_in_new_data_set = Record.objects.filter(data_set=new).count()
         log.finish(logged, report, new)
     return report
+
+
+def _store_streamed(
+    target: DataSet, mapping: Mapping, reader: PageReader, report: MigrationReport, progress: Progress | None
+) -> int | None:
+    """Store a new data set's records, STREAM_PAGES pages to each storage.store_chunks(), which the
+    database stores while the next page is read (on the reader's own connection), transformed and
+    checked: nothing waits for the database between pages. They go in with COPY (`all_new`: the
+    data set is new) until an `_id` comes twice; that group is then stored again, and those after,
+    by upserts (its pages read again: the reader's snapshot gives the same ones).
+
+    Stops at the end (returns None), or at the first page with an invalid record, which it diagnoses:
+    returns the primary key after which the caller validates the rest."""
+    after, all_new = 0, True
+    while True:
+        group = _PageGroup(target, mapping, reader.pages(after, STREAM_PAGES))
+        try:
+            report.records_written += store_chunks(target, group, all_new=all_new)
+        except AlreadyStored:
+            all_new = False
+            continue
+        except RecordValidationError:
+            group.count(report, progress)
+            report.records_read += len(group.records)
+            _diagnose(target, group.records, report)
+            if progress is not None:
+                progress(len(group.records))
+            return group.last_pk
+        group.count(report, progress)
+        if group.pages_read < STREAM_PAGES:
+            return None
+        after = group.last_pk
+
+
+# Pages stored by one store_chunks() of _store_streamed: it holds their ids (to count them), so this
+# bounds its memory, and it waits for the database at the end of each.
+STREAM_PAGES = 10
+
+
+class _PageGroup:
+    """The chunks of the `pages`, each page transformed and checked as its chunks are asked for.
+
+    `records` is the page being checked and `last_pk` its last record's primary key. The pages found
+    all valid are counted into the report (`count`) once the group is stored: a group stored again
+    is counted once. Iterated once only: a migration's store runs inside the migration's
+    transaction, so storage never retries it (and its pages are read once)."""
+
+    def __init__(self, target: DataSet, mapping: Mapping, pages: Iterator[list[StoredRecord]]) -> None:
+        self.target, self.mapping, self.pages = target, mapping, pages
+        self.records: list[dict] = []
+        self.last_pk = 0
+        self.pages_read = 0
+        self._valid: list[tuple[int, list[dict]]] = []  # each valid page's size and first documents
+        self._iterated = False
+
+    def __iter__(self) -> Iterator[list[dict]]:
+        if self._iterated:
+            raise RuntimeError("A migration's pages are read once: its store can't be retried.")
+        self._iterated = True
+        key_mapping, value_mapping = self.mapping.key_mapping, self.mapping.value_mapping
+        for page in self.pages:
+            self.pages_read += 1
+            self.last_pk = page[-1].pk
+            self.records = [transform_record(row.data, key_mapping, value_mapping) for row in page]
+            first: list[dict] = []
+            for chunk in PreparedBatch(self.target, self.records):
+                _give_ids(chunk)
+                first.extend(chunk[: SAMPLE_SIZE - len(first)])
+                yield chunk
+            self._valid.append((len(self.records), first))
+
+    def count(self, report: MigrationReport, progress: Progress | None) -> None:
+        """Count the valid pages into the report and the progress."""
+        for size, first in self._valid:
+            report.records_read += size
+            _count_valid(report, first, size)
+            if progress is not None:
+                progress(size)
+
+
+def _give_ids(chunk: list[dict]) -> None:
+    # Ids are given here rather than by storage, so that the log knows every record written.
+    for document in chunk:
+        if "_id" not in document:  # (not setdefault: that would make a uuid for every document)
+            document["_id"] = uuid.uuid4().hex
+
+
+def _count_valid(report: MigrationReport, documents: list[dict], count: int | None = None) -> None:
+    """Count `count` valid records (default: the documents), the first of them into the sample."""
+    report.records_valid += len(documents) if count is None else count
+    if len(report.sample) < SAMPLE_SIZE:
+        report.sample.extend(documents[: SAMPLE_SIZE - len(report.sample)])
 
 
 def _store(logged: DataSetMigration, target: DataSet, batch: PreparedBatch, report: MigrationReport) -> int:
@@ -159,9 +257,7 @@ def _store(logged: DataSetMigration, target: DataSet, batch: PreparedBatch, repo
 
     def with_ids() -> Iterator[list[dict]]:
         for chunk in batch:
-            for document in chunk:
-                # Ids are given here rather than by storage, so that the log knows every record written.
-                document.setdefault("_id", uuid.uuid4().hex)
+            _give_ids(chunk)
             yield chunk
 
     if report.created:

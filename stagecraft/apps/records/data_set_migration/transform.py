@@ -2,6 +2,8 @@
 
 from ..documents import DERIVED_FIELDS
 
+_DERIVED = frozenset(DERIVED_FIELDS)
+
 
 def transform_record(
     document: dict[str, object], key_mapping: dict[str, str], value_mapping: dict[str, object]
@@ -18,7 +20,7 @@ def transform_record(
     """
     record = {}
     for key, value in document.items():
-        if key in DERIVED_FIELDS:
+        if key in _DERIVED:
             # Left in documents stored before they were derived (documents.py): never copied.
             continue
         if not key.startswith("_"):
