@@ -132,6 +132,7 @@ def test_an_invalid_record_in_a_later_group_fails_the_whole_migration(copies):
 
     assert summary(report) == summary(expected[0])
     assert (report.records_read, report.records_failed) == (46, 1)
-    assert documents == [] and count is None and progress == expected[3] == 46
+    assert (documents, count) == ([], None)
+    assert progress == expected[3] == 46
     assert not DataSet.objects.filter(name=NEW_NAME).exists()
     assert Record.objects.exclude(data_set=old).count() == 0
