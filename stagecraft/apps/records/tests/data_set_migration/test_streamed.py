@@ -6,7 +6,8 @@ transaction, which every other test of this package exercises)."""
 import pytest
 from django.db import connection, transaction
 
-from stagecraft.apps.datasets.models import DataSet
+from stagecraft.apps.datasets.models import DataSet, DataType
+from stagecraft.apps.datasets.schema import shipped_data_type_schemas
 from stagecraft.apps.records import storage
 from stagecraft.apps.records.data_set_migration import MigrationFailed, migrate_data_set, parse_mapping
 from stagecraft.apps.records.data_set_migration import migrate as migrate_module
@@ -16,9 +17,16 @@ from .helpers import CARERS_MAPPING, legacy_data_set, store, stored_document
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the streamed migration is PostgreSQL's"),
-    # The shipped data type transactions-by-channel comes from a data migration: kept across tests.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def shipped_data_type():
+    """transactions-by-channel, which a data migration ships, and a transactional test's flush removes."""
+    schema = shipped_data_type_schemas()["transactions-by-channel"]
+    DataType.objects.get_or_create(name="transactions-by-channel", defaults={"schema": schema})
+
 
 NEW_NAME = "carers_allowance_transactions_by_channel"
 KEYS = ["ca_clerical_received", "ca_e_claims_received"]
