@@ -93,18 +93,20 @@ COPY_COLUMNS = ("data_set_id", "record_id", "timestamp", "updated_at", "data", "
 
 
 def _copy_text(data_set_id: int, updated_at: datetime.datetime, rows: list[Row]) -> str:
-    """COPY's text format: a line per row, tab-separated, \\N for null, backslashes doubled. An `_id`
-    has no whitespace (the pipeline refuses it) and JSON text escapes its own tabs and newlines."""
+    """COPY's text format: a line per row, tab-separated, \\N for null, backslashes doubled (JSON
+    text escapes its own tabs and newlines; an `_id` has none, as the pipeline refuses whitespace, but
+    is escaped whole all the same)."""
     written = updated_at.isoformat()
     lines = []
     for row in rows:
         document = _json_text(row.document).replace("\\", "\\\\")
         timestamp = _timestamp_text(row.timestamp) if row.timestamp else "\\N"
-        record_id = row.record_id.replace("\\", "\\\\")
+        record_id = row.record_id.translate(_COPY_ESCAPES)
         lines.append(f"{data_set_id}\t{record_id}\t{timestamp}\t{written}\t{document}\t{row.size}\n")
     return "".join(lines)
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # A batch's records share their few timestamps: each is formatted once. (Equal datetimes are the same
 # instant, whatever their offset: any one's text gives PostgreSQL the same value.)
 _timestamp_text = functools.lru_cache(maxsize=4096)(datetime.datetime.isoformat)

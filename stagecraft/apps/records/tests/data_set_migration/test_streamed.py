@@ -43,11 +43,11 @@ def legacy(count: int, **extra_documents: dict) -> DataSet:
     return data_set
 
 
-def migrate(streamed: bool, **options):
+def migrate(streamed: bool, mapping_file: dict = CARERS_MAPPING, **options):
     """The migration, streamed (outside any transaction) or page at a time (inside one); returns the
     report (or the MigrationFailed) and the new data set's documents and count."""
     progress: list[int] = []
-    mapping = parse_mapping(CARERS_MAPPING)
+    mapping = parse_mapping(mapping_file)
     try:
         if streamed:
             report = migrate_data_set(mapping, progress=progress.append, **options)
@@ -70,10 +70,10 @@ def forget_new_data_set() -> None:
     new.delete()
 
 
-def both_ways(**options):
-    streamed = migrate(True, **options)
+def both_ways(mapping_file: dict = CARERS_MAPPING, **options):
+    streamed = migrate(True, mapping_file, **options)
     forget_new_data_set()
-    page_at_a_time = migrate(False, **options)
+    page_at_a_time = migrate(False, mapping_file, **options)
     return streamed, page_at_a_time
 
 
@@ -144,3 +144,22 @@ def test_an_invalid_record_in_a_later_group_fails_the_whole_migration(copies):
     assert progress == expected[3] == 46
     assert not DataSet.objects.filter(name=NEW_NAME).exists()
     assert Record.objects.exclude(data_set=old).count() == 0
+
+
+def test_text_of_every_kind_goes_through_copy_unchanged(copies):
+    # No auto_ids: the old _ids are kept, backslashes and all.
+    mapping = {**CARERS_MAPPING, "new_data_set": {**CARERS_MAPPING["new_data_set"], "auto_ids": ""}}
+    texts = ["tab\there", "new\nline", "back\\slash \\N", 'quote " \\"', "é€😀", "\u2028", ""]
+    legacy(
+        0,
+        **{
+            f"id\\{n}": {"_timestamp": "2014-01-02T00:00:00+00:00", "key": text, "value": 1.0, "note": text}
+            for n, text in enumerate(texts)
+        },
+    )
+    (report, documents, count, _), expected = both_ways(mapping)
+
+    assert (summary(report), documents, count) == (summary(expected[0]), expected[1], expected[2])
+    assert sorted(d["note"] for d in documents) == sorted(texts)
+    assert sorted(d["_id"] for d in documents) == sorted(f"id\\{n}" for n in range(len(texts)))
+    assert sum(copies) == len(texts)
