@@ -10,13 +10,13 @@
     reading_pages(data_set_id: int, page_size: int, *, alongside: bool) -> ContextManager[PageReader]
         For a caller that writes while it reads (a migration): PageReader.pages(after=pk, limit=n)
         gives the pages after a primary key, as many as asked. With `alongside`, on PostgreSQL, they
-        are read on a connection of their own, in one REPEATABLE READ, READ ONLY transaction (a
-        consistent snapshot of the data set: the same pages whenever they are read again), so that
-        the caller may read the next page while its own connection is still storing the last
-        (`PageReader.separate` says so). Ask for it only when the caller's connection holds no
-        uncommitted change to the data set (only that connection sees those): outside any
-        transaction of the caller's caller, say. Otherwise the pages are read on Django's
-        connection, between the caller's writes.
+        are read a page ahead, by a thread with a connection of its own, in one REPEATABLE READ, READ
+        ONLY transaction (a consistent snapshot of the data set: the same pages whenever they are
+        read again), so that the caller may read the next page while its own connection is still
+        storing the last (`PageReader.separate` says so). Ask for it only when the caller's
+        connection holds no uncommitted change to the data set (only that connection sees those):
+        outside any transaction of the caller's caller, say. Otherwise the pages are read on
+        Django's connection, between the caller's writes.
     decode_stored(text: str) -> dict
         A stored document's JSON text, decoded exactly as the json module decodes it.
 

@@ -133,11 +133,12 @@ def _migrate(
     # read on a connection of their own: only committed records are seen there.
     streamed = alongside and logged is not None and report.created
     with reading_pages(old.pk, batch_size, alongside=streamed) as reader:
-        after: int | None = 0
+        # The primary key after which pages are left, to go through one at a time: all of them, or
+        # (None) none once streamed, or those after a streamed page that failed (only validated).
+        left_after: int | None = 0
         if streamed and reader.separate:
-            after = _store_streamed(new, mapping, reader, report, progress)
-        # Every page one at a time, or those left after a streamed page failed (only validated).
-        for page in reader.pages(after) if after is not None else ():
+            left_after = _store_streamed(new, mapping, reader, report, progress)
+        for page in () if left_after is None else reader.pages(left_after):
             records = [transform_record(row.data, mapping.key_mapping, mapping.value_mapping) for row in page]
             report.records_read += len(records)
             batch = PreparedBatch(new, records)
