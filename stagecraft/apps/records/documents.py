@@ -22,6 +22,9 @@ Public API:
         The period-start fields of a UTC timestamp, as ISO 8601 text.
     isoformat(value: datetime) -> str
         2012-12-12T01:01:01+00:00, with .ffffff only when there are microseconds.
+    cached_isoformat(value: datetime) -> str
+        The same, each value formatted once while it is among the last 4,096 (a batch's records
+        share a few timestamps and one write time).
 """
 
 import datetime
@@ -39,7 +42,7 @@ def full_document(data: dict, timestamp: datetime.datetime | None, updated_at: d
     document = dict(data)
     if timestamp is not None:
         document.update(period_start_texts(timestamp))
-    document["_updated_at"] = _cached_isoformat(updated_at)
+    document["_updated_at"] = cached_isoformat(updated_at)
     return document
 
 
@@ -74,5 +77,5 @@ def isoformat(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).isoformat()
 
 
-# A batch's records share one write time: each is formatted once.
-_cached_isoformat = functools.lru_cache(maxsize=4096)(isoformat)
+# Equal datetimes are the same instant, and isoformat() writes it in UTC: one text for all of them.
+cached_isoformat = functools.lru_cache(maxsize=4096)(isoformat)

@@ -34,6 +34,7 @@ from dateutil import parser as date_parser
 
 from stagecraft.apps.datasets.services import DataSet, is_record_key
 
+from .documents import cached_isoformat
 from .errors import RecordError, RecordValidationError
 from .limits import limit_errors
 from .schema_check import ISO_DATETIME, schema_errors
@@ -283,13 +284,8 @@ def _finish(record: dict) -> dict:
     # The period-start fields are not stored: documents.py derives them on the way out.
     for field in TIME_FIELDS:
         if field in record:
-            record[field] = _utc_isoformat(record[field])
+            record[field] = cached_isoformat(record[field])
     return record
-
-
-# Every datetime here is in UTC (_to_utc), so isoformat() gives "+00:00", and equal datetimes give the
-# same text: a batch's few timestamps are each formatted once.
-_utc_isoformat = functools.lru_cache(maxsize=4096)(datetime.datetime.isoformat)
 
 
 # -- record rules (§1.5) ---------------------------------------------------------------------

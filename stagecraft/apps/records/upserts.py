@@ -20,7 +20,6 @@ are read once all are sent. On SQLite, one statement after another.
 """
 
 import datetime
-import functools
 import itertools
 import json
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ import orjson
 import psycopg
 from django.db import IntegrityError, connection
 
+from .documents import cached_isoformat
 from .models import Record
 
 # Ids looked up per query on SQLite, within its limit of bound parameters.
@@ -100,16 +100,13 @@ def _copy_text(data_set_id: int, updated_at: datetime.datetime, rows: list[Row])
     lines = []
     for row in rows:
         document = _json_text(row.document).replace("\\", "\\\\")
-        timestamp = _timestamp_text(row.timestamp) if row.timestamp else "\\N"
+        timestamp = cached_isoformat(row.timestamp) if row.timestamp else "\\N"
         record_id = row.record_id.translate(_COPY_ESCAPES)
         lines.append(f"{data_set_id}\t{record_id}\t{timestamp}\t{written}\t{document}\t{row.size}\n")
     return "".join(lines)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-# A batch's records share their few timestamps: each is formatted once. (Equal datetimes are the same
-# instant, whatever their offset: any one's text gives PostgreSQL the same value.)
-_timestamp_text = functools.lru_cache(maxsize=4096)(datetime.datetime.isoformat)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:
