@@ -8,13 +8,13 @@ message per such record, naming the record (counted from 1) and the field.
 
 import json
 import math
-from itertools import chain, compress, repeat
-from operator import is_
+from itertools import chain
 
 import orjson
 
 from stagecraft.libs.text import json_problem, text_problem
 
+from .chunk_values import ChunkValues
 from .errors import RecordError
 
 # Keys a record may send (the stored document adds `_updated_at` and the six `_*_start_at` fields).
@@ -58,16 +58,13 @@ def _certainly_fine(records: list[dict]) -> bool:
     keys = list(chain.from_iterable(records))
     if not set(map(type, keys)) <= {str} or max(map(len, keys), default=0) > MAX_KEY_LENGTH:
         return False
-    values = list(chain.from_iterable(map(dict.values, records)))
-    types = set(map(type, values))
-    if not types <= _FLAT_TYPES:
+    values = ChunkValues(records)
+    if not values.types <= _FLAT_TYPES:
         return False
     # orjson writes NaN and infinity as null: they are looked for first. A sum is finite only when
     # every float is (a sum too large for a float says nothing either way, and is looked at properly).
-    if float in types:
-        floats = compress(values, map(is_, map(type, values), repeat(float)))
-        if not math.isfinite(sum(floats)):
-            return False
+    if float in values.types and not math.isfinite(sum(values.of_type(float))):
+        return False
     try:
         text = orjson.dumps(records)  # compact, UTF-8: its length is the records' size
     except orjson.JSONEncodeError:

@@ -27,13 +27,13 @@ import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
-from itertools import chain, compress, repeat
-from operator import is_
+from itertools import chain
 
 from dateutil import parser as date_parser
 
 from stagecraft.apps.datasets.services import DataSet, is_record_key
 
+from .chunk_values import ChunkValues
 from .documents import cached_isoformat
 from .errors import RecordError, RecordValidationError
 from .limits import limit_errors
@@ -312,19 +312,17 @@ def _certainly_valid(records: list[dict]) -> bool:
     nowhere else), plain `_id`s. False says nothing: each record is then looked at properly."""
     if any(_key_error(key) for key in set(chain.from_iterable(records))):
         return False
-    values = list(chain.from_iterable(map(dict.values, records)))
-    types = set(map(type, values))
-    if not types <= _VALUE_TYPES:
+    values = ChunkValues(records)
+    if not values.types <= _VALUE_TYPES:
         return False
-    if int in types:
-        integers = list(compress(values, map(is_, map(type, values), repeat(int))))
+    if int in values.types:
+        integers = values.of_type(int)
         if min(integers) < INT64_MIN or max(integers) > INT64_MAX:
             return False
     times = [record[field] for record in records for field in TIME_FIELDS if field in record]
     if not set(map(type, times)) <= {datetime.datetime}:
         return False
-    datetimes = sum(map(is_, map(type, values), repeat(datetime.datetime)))
-    if datetimes != len(times):
+    if len(values.of_type(datetime.datetime)) != len(times):
         return False
     ids = [record["_id"] for record in records if "_id" in record]
     return not ids or (
