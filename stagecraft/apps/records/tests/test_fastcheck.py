@@ -95,3 +95,35 @@ def test_it_handles_bounds_and_additional_properties_like_jsonschema():
         record = {**base, "low": low, "high": high, **({"other": 1} if extra else {})}
         jsonschema_valid = not list(validator.iter_errors(record))
         assert fast(record) == jsonschema_valid, record
+
+
+def test_keys_and_options_of_any_text_are_only_data_to_it():
+    odd = 'x"]) or True or (["\n    return True\n#'
+    type_schema = {
+        "properties": {odd: {"enum": [odd, "it's"]}, "nested": {"properties": {odd: {"type": "integer"}}}},
+        "required": [odd],
+    }
+    schema, fast = compiled("odd", type_schema)
+    validator = Draft4Validator(schema, format_checker=format_checker)
+    for record in [
+        {odd: odd},
+        {odd: "it's"},
+        {odd: "other"},
+        {"nested": {odd: 1}},
+        {odd: odd, "nested": {odd: "1"}},
+        {odd: odd, "nested": {odd: 2}},
+    ]:
+        assert fast({"_timestamp": "2014-01-01T00:00:00Z", **record}) == (
+            not list(validator.iter_errors({"_timestamp": "2014-01-01T00:00:00Z", **record}))
+        ), record
+
+
+def test_it_declines_a_schema_whose_references_multiply_out():
+    def chain_of(length: int) -> dict:
+        # Each definition refers twice to the next: 2**length copies of the last, written out.
+        definitions = {f"d{n}": {"allOf": [{"$ref": f"#/definitions/d{n + 1}"}] * 2} for n in range(length)}
+        definitions[f"d{length}"] = {"type": "object"}
+        return {"definitions": definitions, "allOf": [{"$ref": "#/definitions/d0"}]}
+
+    assert compile_fast_check(chain_of(3), is_iso_datetime) is not None
+    assert compile_fast_check(chain_of(19), is_iso_datetime) is None
