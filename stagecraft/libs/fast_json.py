@@ -1,10 +1,8 @@
 """JSON read by orjson (three to five times the json module's speed), with the json module's result.
 
-    loads(data: str | bytes, fallback=json.loads, *, long_integers_checked=False) -> object
+    loads(data: str | bytes, fallback=json.loads) -> object
         The value of the JSON text: orjson's, when it is certain to be the json module's, otherwise
         `fallback(data)` (which words the errors of texts that aren't JSON, say).
-    has_long_integer(data: str | bytes) -> bool
-        Whether the text holds 19 digits in a row (what `long_integers_checked` says was looked for).
 
 orjson reads every JSON text as the json module does, except: integers beyond 64 bits, which orjson
 reads as floats (such an integer takes at least 19 digits in a row: texts with any are left to the
@@ -23,21 +21,16 @@ _DIGIT_MARKS = bytes(ord("0") if byte in b"0123456789" else ord(" ") for byte in
 _NINETEEN_DIGITS = b"0" * 19
 
 
-def has_long_integer(data: str | bytes) -> bool:
-    """See the module docstring."""
+def _has_long_integer(data: str | bytes) -> bool:
+    """Whether the text holds 19 digits in a row."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     return _NINETEEN_DIGITS in data.translate(_DIGIT_MARKS)
 
 
-def loads(
-    data: str | bytes,
-    fallback: Callable[[str | bytes], object] = json.loads,
-    *,
-    long_integers_checked: bool = False,
-) -> object:
+def loads(data: str | bytes, fallback: Callable[[str | bytes], object] = json.loads) -> object:
     """See the module docstring."""
-    if long_integers_checked or not has_long_integer(data):
+    if not _has_long_integer(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
