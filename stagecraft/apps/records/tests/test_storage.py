@@ -188,3 +188,21 @@ def test_chunks_count_each_new_record_once_and_the_later_duplicate_wins(data_set
     )
     assert Record.objects.get(data_set=data_set, record_id="a").data["count"] == 3
     assert Record.objects.get(data_set=data_set, record_id="old").data["count"] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_all_new_records_go_through_copy_with_every_kind_of_text_intact(data_set):
+    # Ids from elsewhere than the pipeline (which refuses whitespace in them) are escaped all the same.
+    ids = ["plain", "tab\tid", "new\nline", "cr\rid", "back\\slash", "\\N", "é😀"]
+    texts = ["tab\there", "new\nline", "back\\slash \\N", 'quote " \\"', "é€😀", "\u2028", ""]
+    chunks = [
+        [doc(record_id, note=text) for record_id, text in zip(ids, texts, strict=True)][:4],
+        [doc(record_id, note=text) for record_id, text in zip(ids, texts, strict=True)][4:] + [doc(None)],
+    ]
+
+    assert store_chunks(data_set, chunks, all_new=True) == len(ids) + 1
+
+    stored = dict(Record.objects.filter(data_set=data_set).values_list("record_id", "data"))
+    assert {record_id: stored[record_id]["note"] for record_id in ids} == dict(zip(ids, texts, strict=True))
+    assert all(document["_id"] == record_id for record_id, document in stored.items())
+    assert Record.objects.filter(data_set=data_set, timestamp__isnull=False).count() == len(ids) + 1
