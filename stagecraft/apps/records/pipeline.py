@@ -37,7 +37,7 @@ from .chunk_values import ChunkValues
 from .documents import cached_isoformat
 from .errors import RecordError, RecordValidationError
 from .limits import limit_errors
-from .schema_check import ISO_DATETIME, schema_errors
+from .schema_check import read_iso_datetime, schema_errors
 
 INTERNAL_FIELDS = frozenset({"_timestamp", "_start_at", "_end_at", "_id"})
 TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
@@ -258,14 +258,10 @@ def parse_time_as_utc(value: str) -> datetime.datetime:
 # whenever they are read (dateutil fills what a text leaves out from today's date).
 @functools.lru_cache(maxsize=4096)
 def _parse_iso_datetime(value: str) -> datetime.datetime | None:
-    """The common case, parsed without dateutil (several times faster, same result); None when the
-    text is not in it."""
-    match = ISO_DATETIME.match(value)
-    if match is None or match["dash"] != "-":
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace(",", "."))
-    except ValueError:
+    """The common case, parsed without dateutil (several times faster, same result): the extended
+    form (2014-01-01T...) of ISO 8601. None when the text is not in it."""
+    parsed = read_iso_datetime(value)
+    if parsed is None or value[4] != "-":
         return None
     return _to_utc(parsed)
 

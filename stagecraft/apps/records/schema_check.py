@@ -8,7 +8,11 @@ Public API:
     format_checker, is_iso_datetime(value) -> bool
         The `date-time` format as the original checked it, the only format checked.
     ISO_DATETIME
-        The pattern of the date-times the original accepted (the pipeline parses them too).
+        The pattern of the date-times the original accepted.
+    read_iso_datetime(value: str) -> datetime | None
+        A text of that pattern that datetime.fromisoformat reads (a comma before a fraction taken as
+        a point), as it reads it: naive when the text names no zone. None otherwise. The format check
+        and the pipeline's parse (which lets dateutil read the rest) share it.
     schema_error_field(error) -> str | None
         The record field a jsonschema error is about.
 
@@ -74,10 +78,11 @@ def is_iso_datetime(value: object) -> bool:
     return _is_iso_datetime_text(value)
 
 
-# Records of a batch mostly share their few timestamps (one per period, times the channels or
-# regions): each distinct text is matched once.
-@functools.lru_cache(maxsize=4096)
 def _is_iso_datetime_text(value: str) -> bool:
+    if read_iso_datetime(value) is not None:
+        return True
+    # What fromisoformat refuses may still be of the original's form: 24:00, a leap second, an
+    # offset of a day or more.
     match = ISO_DATETIME.match(value)
     if not match:
         return False
@@ -87,6 +92,19 @@ def _is_iso_datetime_text(value: str) -> bool:
         return False
     hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"] or 0)
     return hour <= 24 and minute <= 59 and second <= 60
+
+
+# Records of a batch mostly share their few timestamps (one per period, times the channels or
+# regions): each distinct text is read once, for the format check and the pipeline's parse alike.
+@functools.lru_cache(maxsize=4096)
+def read_iso_datetime(value: str) -> datetime.datetime | None:
+    """See the module docstring."""
+    if ISO_DATETIME.match(value) is None:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value.replace(",", "."))
+    except ValueError:
+        return None
 
 
 _validators: dict[tuple, tuple[Draft4Validator, Check | None]] = {}

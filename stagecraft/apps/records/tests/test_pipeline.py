@@ -8,6 +8,7 @@ from stagecraft.apps.records.pipeline import (
     prepare_records,
     py2_str,
 )
+from stagecraft.apps.records.schema_check import is_iso_datetime
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,25 @@ def test_it_accepts_the_date_times_the_original_accepted(data_set, value):
 @pytest.mark.parametrize("value", ["2012-12-12", "2012-12-12 00:00:00Z", "2012-02-30T00:00:00Z", "555"])
 def test_it_rejects_the_date_times_the_original_rejected(data_set, value):
     assert f"'{value}' is not a 'date-time'" in errors_for(data_set, [{"_timestamp": value}])
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        # What datetime.fromisoformat reads, and what it refuses that the original's check accepted.
+        ("2012-12-12T00:00:00,5+01:00", True),
+        ("2012-12-12T24:00:00Z", True),
+        ("2012-12-12T23:59:60Z", True),
+        ("2012-12-12T00:00+99:00", True),
+        ("2012-12-12T25:00:00Z", False),
+        ("2012-12-12T00:60Z", False),
+        ("2012-12-12T00:00:61Z", False),
+        ("2012-13-12T00:00Z", False),
+        ("2012-12-12T00:00:00+01:00 ", False),
+    ],
+)
+def test_the_date_time_format_is_the_originals_whatever_python_reads(value, valid):
+    assert is_iso_datetime(value) is valid
 
 
 # -- keys, internal fields, values ---------------------------------------------------------------
