@@ -21,13 +21,14 @@ The pipeline touches no database and is deterministic, so other parts (the HTTP 
 admin upload, schema migrations) share it.
 """
 
-import base64
+import binascii
 import datetime
 import functools
 import json
+import operator
 import re
 from collections.abc import Iterator, Sequence
-from itertools import chain
+from itertools import chain, repeat
 
 from dateutil import parser as date_parser
 
@@ -170,20 +171,29 @@ def _set_auto_ids(records: list[dict], auto_ids: list[str], offset: int = 0) -> 
     lacking some lacks (one error for the batch, as the original stopped at that record)."""
     if not auto_ids:
         return []
-    for index, record in enumerate(records):
-        missing = [key for key in auto_ids if key not in record]
-        if missing:
-            message = f"The following required id fields are missing: {', '.join(missing)}"
-            return [RecordError(index + offset, ", ".join(missing), message)]
-    for record in records:
-        record["_id"] = auto_id(record, auto_ids)
+    if not all(map(operator.ge, map(dict.keys, records), repeat(frozenset(auto_ids)))):
+        for index, record in enumerate(records):
+            missing = [key for key in auto_ids if key not in record]
+            if missing:
+                message = f"The following required id fields are missing: {', '.join(missing)}"
+                return [RecordError(index + offset, ", ".join(missing), message)]
+    for record, record_id in zip(records, _auto_ids(records, auto_ids), strict=True):
+        record["_id"] = record_id
     return []
 
 
-def auto_id(record: dict, auto_ids: list[str]) -> str:
-    """base64 of the values, rendered as Python 2's str() did, joined with '.'; no hash."""
-    text = ".".join(py2_str(record[key]) for key in auto_ids)
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+def _auto_ids(records: list[dict], auto_ids: list[str]) -> Iterator[str]:
+    """base64 of the values, rendered as Python 2's str() did, joined with '.'; no hash. Built a field
+    at a time, in C but for the values that aren't text."""
+    columns = []
+    for key in auto_ids:
+        column = list(map(operator.itemgetter(key), records))
+        columns.append(column if set(map(type, column)) <= {str} else list(map(py2_str, column)))
+    texts = map(".".join, zip(*columns, strict=True))
+    return map(bytes.decode, map(_base64, map(str.encode, texts)))
+
+
+_base64 = functools.partial(binascii.b2a_base64, newline=False)  # base64.b64encode, without its checks
 
 
 def py2_str(value: object) -> str:

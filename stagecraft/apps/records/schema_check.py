@@ -135,7 +135,7 @@ def _schema_checks(data_set: DataSet) -> tuple[Draft4Validator, Check | None]:
     if checks is None:
         checks = (
             Draft4Validator(schema, format_checker=format_checker),
-            compile_fast_check(schema, is_iso_datetime),
+            compile_fast_check(schema, _is_iso_datetime_text),  # given only texts
         )
         with _validators_lock:
             if len(_validators) >= _MAX_CACHED_VALIDATORS:

@@ -248,6 +248,18 @@ def test_it_renders_values_as_python_2_did(value, text):
     assert py2_str(value) == text
 
 
+def test_each_record_of_a_batch_gets_the_id_of_its_own_values(db):
+    data_set = DataSetFactory.create(auto_ids="name,number")
+    records = [
+        {"_timestamp": TS, "name": name, "number": n} for name, n in [("a", "1"), ("b", 1), ("a", True)]
+    ]
+    assert [document["_id"] for document in prepare_records(data_set, records)] == [
+        "YS4x",  # a.1
+        "Yi4x",  # b.1
+        "YS5UcnVl",  # a.True
+    ]
+
+
 def test_it_encodes_non_ascii_values_as_utf8_before_base64(db):
     data_set = DataSetFactory.create(auto_ids="name")
     [document] = prepare_records(data_set, [{"_timestamp": TS, "name": "é"}])
