@@ -22,11 +22,11 @@ modification and its schema's text, and kept for later batches.
 
 import datetime
 import functools
-import hashlib
 import json
 import re
 import threading
 
+import orjson
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 from referencing.exceptions import Unresolvable
@@ -125,14 +125,15 @@ def schema_error_field(error: SchemaError) -> str | None:
 
 
 def _schema_checks(data_set: DataSet) -> tuple[Draft4Validator, Check | None]:
-    """The validator and fast pre-check, built once per data set, modification and schema text."""
-    schema = data_set.schema
-    # The data type's schema can change without touching the data set, so the schema text is
-    # part of the key (hashed: composing it is cheap, compiling the validator is not).
-    digest = hashlib.sha1(json.dumps(schema, sort_keys=True).encode()).hexdigest()
-    key = (data_set.pk, data_set.modified, digest)
+    """The validator and fast pre-check, built once per data set, modification and schema."""
+    # The data type's schema can change without touching the data set, so what the data set's schema
+    # is composed of is part of the key (its schema as text: composing and copying it for each chunk
+    # would cost more than the chunk's checks).
+    data_type = data_set.data_type
+    key = (data_set.pk, data_set.modified, data_set.data_group.name, data_type.name, _text(data_type.schema))
     checks = _validators.get(key)
     if checks is None:
+        schema = data_set.schema
         checks = (
             Draft4Validator(schema, format_checker=format_checker),
             compile_fast_check(schema, _is_iso_datetime_text),  # given only texts
@@ -142,3 +143,10 @@ def _schema_checks(data_set: DataSet) -> tuple[Draft4Validator, Check | None]:
                 _validators.clear()
             _validators[key] = checks
     return checks
+
+
+def _text(schema: dict | None) -> bytes:
+    try:
+        return orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, say
+        return json.dumps(schema, sort_keys=True).encode()

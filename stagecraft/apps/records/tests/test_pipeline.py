@@ -59,6 +59,17 @@ def test_it_applies_the_data_type_schema(transactions_data_set):
     assert messages == ["'abc' is not of type 'integer'"]
 
 
+def test_a_change_to_the_data_type_schema_applies_to_the_next_batch(transactions_data_set):
+    record = {"_timestamp": TS, "count": 1.5, "channel": "web"}
+    assert errors_for(transactions_data_set, [record]) == ["1.5 is not of type 'integer'"]
+    data_type = transactions_data_set.data_type
+    data_type.schema = {**data_type.schema, "properties": {"count": {"type": "number"}}}
+    data_type.save()
+
+    [document] = prepare_records(transactions_data_set, [record])
+    assert document["count"] == 1.5
+
+
 @pytest.mark.parametrize(
     "value",
     [
