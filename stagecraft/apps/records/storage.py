@@ -64,9 +64,11 @@ import contextvars
 import datetime
 import functools
 import json
+import operator
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
+from itertools import repeat
 from typing import TypeVar
 
 from django.db import IntegrityError, connection, transaction
@@ -78,7 +80,7 @@ from stagecraft.libs.retry import retry_on_conflict
 
 from .documents import full_document, stored_document
 from .models import Record, RecordCount
-from .upserts import Row, copy_chunks, is_unique_violation, upsert_chunks
+from .upserts import Rows, copy_chunks, is_unique_violation, upsert_chunks
 
 # Documents per upsert statement when a batch comes whole (store_documents).
 BATCH_SIZE = 1000
@@ -115,20 +117,22 @@ def store_chunks(
     capped = bool(data_set.capped_size)
     written: set[str] = set()
 
-    def rows_of(chunk: list[dict]) -> list[Row]:
-        rows: dict[str, Row] = {}
-        for document in chunk:
-            document = stored_document(document)
-            if "_id" not in document:
-                document = {**document, "_id": uuid.uuid4().hex}
-            record_id = document["_id"]
-            timestamp = _parse_timestamp(document.get("_timestamp"))
-            # Later duplicates win.
-            rows[record_id] = Row(
-                record_id, timestamp, document, _json_size(document, timestamp, now) if capped else 0
-            )
-        written.update(rows)
-        return list(rows.values())
+    def rows_of(chunk: list[dict]) -> Rows:
+        documents = list(map(stored_document, chunk))
+        if not all(map(operator.contains, documents, repeat("_id"))):
+            documents = [
+                document if "_id" in document else {**document, "_id": uuid.uuid4().hex}
+                for document in documents
+            ]
+        record_ids = list(map(operator.itemgetter("_id"), documents))
+        if len(set(record_ids)) < len(record_ids):
+            # Later duplicates win (in the place of the first).
+            latest = dict(zip(record_ids, documents, strict=True))
+            record_ids, documents = list(latest), list(latest.values())
+        timestamps = list(map(_parse_timestamp, map(operator.methodcaller("get", "_timestamp"), documents)))
+        sizes = list(map(_json_size, documents, timestamps, repeat(now))) if capped else [0] * len(documents)
+        written.update(record_ids)
+        return Rows(record_ids, timestamps, documents, sizes)
 
     def write() -> None:
         written.clear()

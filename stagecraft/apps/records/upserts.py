@@ -2,12 +2,12 @@
 
 Public API (for storage.py only: everything else writes through storage.py):
 
-    Row(record_id, timestamp, document, size)
-        One record ready to store.
-    upsert_chunks(data_set_id: int, updated_at: datetime, chunks: Iterable[list[Row]]) -> int
+    Rows(record_ids, timestamps, documents, sizes)
+        A chunk of records ready to store, a list per column (its ids distinct).
+    upsert_chunks(data_set_id: int, updated_at: datetime, chunks: Iterable[Rows]) -> int
         One INSERT ... ON CONFLICT (data_set_id, record_id) DO UPDATE per chunk (its ids distinct);
         returns how many of the rows were new. Call inside the data set's write lock.
-    copy_chunks(data_set_id: int, updated_at: datetime, chunks: Iterable[list[Row]]) -> int
+    copy_chunks(data_set_id: int, updated_at: datetime, chunks: Iterable[Rows]) -> int
         The rows, none of whose ids is stored yet, inserted with one COPY (PostgreSQL): each chunk
         is sent as it comes, and the database inserts it while the next is prepared. Returns how many.
         An id that was stored after all raises IntegrityError (is_unique_violation).
@@ -24,8 +24,7 @@ import functools
 import itertools
 import json
 from collections.abc import Iterable
-from operator import attrgetter
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import orjson
 import psycopg
@@ -39,14 +38,20 @@ ID_LOOKUP_SIZE = 500
 UPDATE_FIELDS = ["timestamp", "updated_at", "data", "size"]
 
 
-class Row(NamedTuple):
-    record_id: str
-    timestamp: datetime.datetime | None
-    document: dict
-    size: int
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Columns rather than a tuple per record: a migration builds and writes millions of them."""
+
+    record_ids: list[str]
+    timestamps: list[datetime.datetime | None]
+    documents: list[dict]
+    sizes: list[int]
+
+    def __len__(self) -> int:
+        return len(self.record_ids)
 
 
-def upsert_chunks(data_set_id: int, updated_at: datetime.datetime, chunks: Iterable[list[Row]]) -> int:
+def upsert_chunks(data_set_id: int, updated_at: datetime.datetime, chunks: Iterable[Rows]) -> int:
     """See the module docstring."""
     if connection.vendor != "postgresql":
         return sum(_upsert_sqlite(data_set_id, updated_at, rows) for rows in chunks if rows)
@@ -71,7 +76,7 @@ def upsert_chunks(data_set_id: int, updated_at: datetime.datetime, chunks: Itera
     return len(inserted)
 
 
-def copy_chunks(data_set_id: int, updated_at: datetime.datetime, chunks: Iterable[list[Row]]) -> int:
+def copy_chunks(data_set_id: int, updated_at: datetime.datetime, chunks: Iterable[Rows]) -> int:
     """See the module docstring. The chunks must not touch the database (they come while the COPY
     is open): the first is asked for before it opens (a data set's schema, say, read on first use)."""
     chunks = iter(chunks)
@@ -94,23 +99,25 @@ def copy_chunks(data_set_id: int, updated_at: datetime.datetime, chunks: Iterabl
 COPY_COLUMNS = ("data_set_id", "record_id", "timestamp", "updated_at", "data", "size")
 
 
-def _copy_text(data_set_id: int, updated_at: datetime.datetime, rows: list[Row]) -> bytes:
+def _copy_text(data_set_id: int, updated_at: datetime.datetime, rows: Rows) -> bytes:
     """COPY's text format: a line per row, tab-separated, \\N for null, backslashes doubled (JSON
     text escapes its own tabs and newlines; an `_id` has none, as the pipeline refuses whitespace, but
     is escaped whole all the same). Built a column at a time, in C as far as it goes: a migration
     sends every record through here."""
-    documents = _escaped_lines(_json_documents([row.document for row in rows]))
-    ids = [row.record_id for row in rows]
+    documents = _escaped_lines(_json_documents(rows.documents))
+    ids = rows.record_ids
     plain_ids = "".join(ids)
     if any(special in plain_ids for special in _COPY_SPECIALS):
         ids = [record_id.translate(_COPY_ESCAPES) for record_id in ids]
     encoded_ids = "\n".join(ids).encode().split(b"\n")  # no newline is left in them
-    stamps = map(_copy_timestamp, map(attrgetter("timestamp"), rows))
+    stamps = map(_copy_timestamp, rows.timestamps)
     written = updated_at.isoformat().encode()
     return b"".join(
         [
-            b"%d\t%b\t%b\t%b\t%b\t%d\n" % (data_set_id, record_id, stamp, written, document, row.size)
-            for row, record_id, stamp, document in zip(rows, encoded_ids, stamps, documents, strict=True)
+            b"%d\t%b\t%b\t%b\t%b\t%d\n" % (data_set_id, record_id, stamp, written, document, size)
+            for record_id, stamp, document, size in zip(
+                encoded_ids, stamps, documents, rows.sizes, strict=True
+            )
         ]
     )
 
@@ -143,10 +150,10 @@ def is_unique_violation(error: IntegrityError) -> bool:
     return isinstance(error.__cause__, psycopg.errors.UniqueViolation)
 
 
-def _upsert_sqlite(data_set_id: int, updated_at: datetime.datetime, rows: list[Row]) -> int:
+def _upsert_sqlite(data_set_id: int, updated_at: datetime.datetime, rows: Rows) -> int:
     """bulk_create's upsert, the new rows counted by looking their ids up first (SQLite runs one
     writer at a time, so nothing comes between)."""
-    ids = [row.record_id for row in rows]
+    ids = rows.record_ids
     existing = sum(
         Record.objects.filter(
             data_set_id=data_set_id, record_id__in=ids[start : start + ID_LOOKUP_SIZE]
@@ -157,13 +164,15 @@ def _upsert_sqlite(data_set_id: int, updated_at: datetime.datetime, rows: list[R
         [
             Record(
                 data_set_id=data_set_id,
-                record_id=row.record_id,
-                timestamp=row.timestamp,
+                record_id=record_id,
+                timestamp=timestamp,
                 updated_at=updated_at,
-                data=row.document,
-                size=row.size,
+                data=document,
+                size=size,
             )
-            for row in rows
+            for record_id, timestamp, document, size in zip(
+                rows.record_ids, rows.timestamps, rows.documents, rows.sizes, strict=True
+            )
         ],
         update_conflicts=True,
         unique_fields=["data_set", "record_id"],
@@ -212,9 +221,9 @@ def _last_id_given() -> int:
         return int(cursor.fetchone()[0])
 
 
-def _batch_json(rows: list[Row]) -> str:
+def _batch_json(rows: Rows) -> str:
     """The chunk as one JSON text of [document, size, timestamp] triples."""
-    return _json_text([[row.document, row.size, row.timestamp] for row in rows])
+    return _json_text(list(zip(rows.documents, rows.sizes, rows.timestamps, strict=True)))
 
 
 def _json_text(value: object) -> str:
