@@ -81,7 +81,8 @@ class _Writer:
         namespace = dict(self.constants)
         # The source holds no text of the schema: only names of variables and of constants.
         exec(compile(source, "<fastcheck>", "exec"), namespace)  # noqa: S102
-        check: Check = namespace["check"]
+        check = namespace["check"]
+        assert callable(check)
         return check
 
     def constant(self, value: object) -> str:

@@ -105,14 +105,15 @@ def test_keys_and_options_of_any_text_are_only_data_to_it():
     }
     schema, fast = compiled("odd", type_schema)
     validator = Draft4Validator(schema, format_checker=format_checker)
-    for record in [
+    records: list[dict[str, object]] = [
         {odd: odd},
         {odd: "it's"},
         {odd: "other"},
         {"nested": {odd: 1}},
         {odd: odd, "nested": {odd: "1"}},
         {odd: odd, "nested": {odd: 2}},
-    ]:
+    ]
+    for record in records:
         assert fast({"_timestamp": "2014-01-01T00:00:00Z", **record}) == (
             not list(validator.iter_errors({"_timestamp": "2014-01-01T00:00:00Z", **record}))
         ), record
@@ -121,7 +122,9 @@ def test_keys_and_options_of_any_text_are_only_data_to_it():
 def test_it_declines_a_schema_whose_references_multiply_out():
     def chain_of(length: int) -> dict:
         # Each definition refers twice to the next: 2**length copies of the last, written out.
-        definitions = {f"d{n}": {"allOf": [{"$ref": f"#/definitions/d{n + 1}"}] * 2} for n in range(length)}
+        definitions: dict[str, object] = {
+            f"d{n}": {"allOf": [{"$ref": f"#/definitions/d{n + 1}"}] * 2} for n in range(length)
+        }
         definitions[f"d{length}"] = {"type": "object"}
         return {"definitions": definitions, "allOf": [{"$ref": "#/definitions/d0"}]}
 
