@@ -30,18 +30,15 @@ import re
 from collections.abc import Iterator, Sequence
 from itertools import chain, repeat
 
-from dateutil import parser as date_parser
-
 from stagecraft.apps.datasets.services import DataSet, is_record_key
 
 from .chunk_values import ChunkValues
-from .documents import cached_isoformat
 from .errors import RecordError, RecordValidationError
 from .limits import limit_errors
-from .schema_check import read_iso_datetime, schema_errors
+from .record_times import TIME_FIELDS, format_time_fields, parse_time_fields
+from .schema_check import schema_errors
 
 INTERNAL_FIELDS = frozenset({"_timestamp", "_start_at", "_end_at", "_id"})
-TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
 # Python 2 stored integers beyond this range as `long`, which the original rejected.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # The record_id column's width: longer ids are refused with a message rather than a database error.
@@ -140,13 +137,11 @@ class PreparedBatch:
         records = [dict(record) for record in objects]
         if not self._auto_id:
             self._auto_id = _set_auto_ids(records, self.auto_ids, offset=start)
-        for index, record in enumerate(records, start):
-            parse_error = _parse_time_fields(record)
-            if parse_error:
-                self._times.append(RecordError(index, *parse_error))
+        self._times += parse_time_fields(records, offset=start)
         self._rules += _rule_errors(records, offset=start)
         if not (self._unstorable or self._schema or self._auto_id or self._times or self._rules):
-            self._chunks.append([_finish(record) for record in records])
+            format_time_fields(records)
+            self._chunks.append(records)
 
 
 def _json_objects(raw_records: Sequence[object]) -> list[dict]:
@@ -213,85 +208,6 @@ def py2_str(value: object) -> str:
             text += ".0"
         return text
     return json.dumps(value, sort_keys=True)
-
-
-# -- timestamps (§1.7) --------------------------------------------------
-
-
-def _parse_time_fields(record: dict) -> tuple[str, str] | None:
-    """Parse the time fields in place; return the last field's error as (field, message): one error
-    per record."""
-    error = None
-    for field in TIME_FIELDS:
-        if field not in record:
-            continue
-        value = record[field]
-        prefix = "the _timestamp" if field == "_timestamp" else field
-        if not isinstance(value, str):
-            error = (field, f"{prefix} must be a date in the format yyyy-MM-ddT00:00:00Z")
-            continue
-        try:
-            record[field] = parse_time_as_utc(value)
-        except _OutOfRange:
-            error = (field, f"{value} in the {field} field is not a valid date")
-        except ValueError:
-            error = (field, f"{prefix} must be a date in the format yyyy-MM-ddT00:00:00Z")
-    return error
-
-
-class _OutOfRange(ValueError):
-    pass
-
-
-def parse_time_as_utc(value: str) -> datetime.datetime:
-    """Parse leniently (dateutil), as the original did; naive means UTC, offsets are converted.
-
-    Raises _OutOfRange for date-like text with impossible parts (2012-13-01), ValueError otherwise.
-    """
-    parsed = _parse_iso_datetime(value)
-    if parsed is not None:
-        return parsed
-    try:
-        parsed = date_parser.parse(value)
-    except date_parser.ParserError as error:
-        # dateutil wraps the datetime constructor's ValueError ("month must be in 1..12").
-        if isinstance(error.__cause__, ValueError):
-            raise _OutOfRange(str(error)) from None
-        raise ValueError(str(error)) from None
-    except (OverflowError, TypeError, ValueError) as error:
-        raise ValueError(str(error)) from None
-    return _to_utc(parsed)
-
-
-# Records of a batch mostly share their few timestamps (one per period, times the channels or
-# regions): each distinct text is parsed once. Only full ISO 8601 date-times, which mean the same
-# whenever they are read (dateutil fills what a text leaves out from today's date).
-@functools.lru_cache(maxsize=4096)
-def _parse_iso_datetime(value: str) -> datetime.datetime | None:
-    """The common case, parsed without dateutil (several times faster, same result): the extended
-    form (2014-01-01T...) of ISO 8601. None when the text is not in it."""
-    parsed = read_iso_datetime(value)
-    if parsed is None or value[4] != "-":
-        return None
-    return _to_utc(parsed)
-
-
-def _to_utc(parsed: datetime.datetime) -> datetime.datetime:
-    """In UTC; _OutOfRange when that falls outside the years 1 to 9999 (0001-01-01T00:00:00+01:00)."""
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=datetime.UTC)
-    try:
-        return parsed.astimezone(datetime.UTC)
-    except OverflowError:
-        raise _OutOfRange(f"{parsed} is outside the years 1 to 9999 in UTC") from None
-
-
-def _finish(record: dict) -> dict:
-    # The period-start fields are not stored: documents.py derives them on the way out.
-    for field in TIME_FIELDS:
-        if field in record:
-            record[field] = cached_isoformat(record[field])
-    return record
 
 
 # -- record rules (§1.5) ---------------------------------------------------------------------

@@ -195,3 +195,47 @@ def test_the_rules_fast_pass_takes_the_common_chunk_and_leaves_the_rest():
         {"_other": 1},
     ):
         assert not _certainly_valid([good, dict(good, **bad)]), bad
+
+
+# The time fields of a chunk, parsed a field at a time, as each record's are parsed on its own.
+_time_values = st.one_of(
+    st.sampled_from(
+        [
+            "2014-01-01T00:00:00Z",
+            "2014-01-01T01:30:00+01:00",
+            "2014-01-01T00:00:00",
+            "2014-01-01T00:00:00.5-05:00",
+            "20140101T000000Z",  # the basic form: dateutil's
+            "2014-01-01T24:00:00Z",
+            "0001-01-01T00:00:00+01:00",  # before the year 1 in UTC
+            "2014-02-30T00:00:00Z",
+            "not a date",
+            "",
+        ]
+    ),
+    st.integers(),
+    st.none(),
+)
+_time_records = st.lists(
+    st.dictionaries(
+        st.sampled_from(["_timestamp", "_start_at", "_end_at", "name"]), _time_values, max_size=4
+    ),
+    max_size=5,
+)
+
+
+@given(chunk=_time_records)
+@BOUNDED
+def test_a_chunks_time_fields_parse_as_each_records_would(chunk):
+    from stagecraft.apps.records.record_times import _parse_time_fields, parse_time_fields
+
+    one_by_one = [dict(record) for record in chunk]
+    errors = [(index, _parse_time_fields(record)) for index, record in enumerate(one_by_one, 10)]
+    together = [dict(record) for record in chunk]
+
+    found = parse_time_fields(together, offset=10)
+
+    assert together == one_by_one
+    assert [(error.index, (error.field, error.message)) for error in found] == [
+        (index, error) for index, error in errors if error
+    ]
