@@ -15,8 +15,10 @@ failures and report the first ones) but nothing more is written, and the transac
 no new data set, no records, no revision (only the log's line saying so).
 """
 
+import operator
 import uuid
 from collections.abc import Callable, Iterator
+from itertools import repeat
 
 import reversion
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -239,6 +241,8 @@ class _PageGroup:
 
 def _give_ids(chunk: list[dict]) -> None:
     # Ids are given here rather than by storage, so that the log knows every record written.
+    if all(map(operator.contains, chunk, repeat("_id"))):
+        return  # the common case (auto_ids, or the old records' own)
     for document in chunk:
         if "_id" not in document:  # (not setdefault: that would make a uuid for every document)
             document["_id"] = uuid.uuid4().hex
