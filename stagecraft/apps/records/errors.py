@@ -1,5 +1,6 @@
 """The record pipeline's errors: every problem of a batch, by record and field."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -23,3 +24,16 @@ class RecordValidationError(Exception):
     @property
     def messages(self) -> list[str]:
         return [error.message for error in self.errors]
+
+
+def errors_of_each(
+    records: list[dict], offset: int, first_error: Callable[[dict], tuple[str, str] | None]
+) -> list[RecordError]:
+    """Each record's error as `first_error` gives it, (field, message) or None; the records counted
+    from `offset` (a chunk of a larger batch)."""
+    errors = []
+    for index, record in enumerate(records, offset):
+        error = first_error(record)
+        if error:
+            errors.append(RecordError(index, *error))
+    return errors

@@ -33,7 +33,7 @@ from itertools import chain, repeat
 from stagecraft.apps.datasets.services import DataSet, is_record_key
 
 from .chunk_values import ChunkValues
-from .errors import RecordError, RecordValidationError
+from .errors import RecordError, RecordValidationError, errors_of_each
 from .limits import limit_errors
 from .record_times import TIME_FIELDS, format_time_fields, parse_time_fields
 from .schema_check import schema_errors
@@ -217,12 +217,7 @@ def _rule_errors(records: list[dict], offset: int) -> list[RecordError]:
     """validate_record()'s errors of a chunk, its records counted from `offset`."""
     if _certainly_valid(records):
         return []
-    errors = []
-    for index, record in enumerate(records, offset):
-        record_error = validate_record(record)
-        if record_error:
-            errors.append(RecordError(index, *record_error))
-    return errors
+    return errors_of_each(records, offset, validate_record)
 
 
 _VALUE_TYPES = {str, bool, float, int, type(None), datetime.datetime}

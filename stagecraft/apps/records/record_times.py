@@ -23,7 +23,7 @@ from itertools import chain, repeat
 from dateutil import parser as date_parser
 
 from .documents import cached_isoformat
-from .errors import RecordError
+from .errors import RecordError, errors_of_each
 from .schema_check import read_iso_datetime
 
 TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
@@ -33,12 +33,7 @@ def parse_time_fields(records: list[dict], offset: int) -> list[RecordError]:
     """See the module docstring."""
     if _parse_common_form(records):
         return []
-    errors = []
-    for index, record in enumerate(records, offset):
-        error = _parse_time_fields(record)
-        if error:
-            errors.append(RecordError(index, *error))
-    return errors
+    return errors_of_each(records, offset, _parse_time_fields)
 
 
 def format_time_fields(records: list[dict]) -> None:
